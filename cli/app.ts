@@ -1,0 +1,160 @@
+/**
+ * The parabench command line: yargs parses, this file dispatches and turns every error into an
+ * exit code. It is the only place errors become exit codes, and it never lets a user's mistake
+ * print a stack trace.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { isParabenchError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { THRESHOLD_METRIC_NAMES } from '../core/thresholds.js';
+import { executorNames } from '../executors/index.js';
+import { DEFAULT_PROFILE } from './commands/common.js';
+import { runCommand, type RunArgs } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand, type ValidateArgs } from './commands/validate.js';
+import type { CliEnv } from './env.js';
+import { version } from './version.js';
+
+type Chosen =
+  | { readonly command: 'run'; readonly args: RunArgs }
+  | { readonly command: 'validate'; readonly args: ValidateArgs }
+  | { readonly command: 'schema'; readonly args: { readonly out?: string } };
+
+const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
+Profiles: docs/PROFILES.md. Thresholds can name: ${THRESHOLD_METRIC_NAMES.join(', ')}.`;
+
+function parser(onChosen: (c: Chosen) => void): Argv {
+  const str = (s: unknown): string | undefined => (s === undefined ? undefined : String(s));
+  return yargs()
+    .scriptName('parabench')
+    .usage('$0 <command> [options]\n\nLoad-tests parallel transaction executors with realistic, seeded traffic.')
+    .command(
+      'run [profile]',
+      'run a profile and write summary.json',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', default: DEFAULT_PROFILE, describe: 'profile file (YAML)' })
+          .option('rate', { type: 'string', describe: 'arrival rate in tx/s, replacing the profile\'s' })
+          .option('duration', { type: 'string', describe: 'measured window, e.g. 10s (warm-up comes before it)' })
+          .option('target', { type: 'string', describe: 'where the executor runs: inproc' })
+          .option('executor', { type: 'string', describe: `executor: ${executorNames.join(', ')}` })
+          .option('threads', { type: 'string', describe: 'executor threads' })
+          .option('seed', { type: 'string', describe: 'traffic seed, replacing the profile\'s' })
+          .option('out', { type: 'string', describe: 'directory for summary.json [default: reports/runs/<time>-<profile>]' })
+          .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout instead of the table' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no live progress line' })
+          .example('$0 run', 'the default profile: payments against the in-process sequential executor')
+          .example('$0 run profiles/default.yaml --rate 20000 --duration 10s', 'a heavier, shorter run')
+          .example('$0 run my.yaml --json > summary.json', 'the summary for a script'),
+      (a) =>
+        onChosen({
+          command: 'run',
+          args: {
+            profile: String(a.profile),
+            json: a.json === true,
+            quiet: a.quiet === true,
+            ...defined({
+              rate: str(a.rate),
+              duration: str(a.duration),
+              target: str(a.target),
+              executor: str(a.executor),
+              threads: str(a.threads),
+              seed: str(a.seed),
+              out: str(a.out),
+            }),
+          },
+        }),
+    )
+    .command(
+      'validate <profile>',
+      'check a profile without running it',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true, describe: 'profile file (YAML)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the resolved profile (defaults filled in) as JSON' }),
+      (a) => onChosen({ command: 'validate', args: { profile: String(a.profile), json: a.json === true } }),
+    )
+    .command(
+      'schema',
+      'print the profile JSON Schema (for editors)',
+      (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
+      (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
+    )
+    .demandCommand(1, 'name a command: run, validate or schema')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(version)
+    .epilogue(EPILOGUE)
+    .wrap(100)
+    .exitProcess(false);
+}
+
+function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+/** Runs the CLI against an environment and returns the exit code. */
+export async function main(env: CliEnv): Promise<number> {
+  let chosen: Chosen | undefined;
+  let usageError: string | undefined;
+  let output = '';
+  parser((c) => {
+    chosen = c;
+  }).parse([...env.argv], {}, (err, _argv, out) => {
+    usageError = err?.message;
+    output = out;
+  });
+
+  if (usageError !== undefined) {
+    const command = typeof env.argv[0] === 'string' && !env.argv[0].startsWith('-') ? ` ${env.argv[0]}` : '';
+    env.stderr.write(`parabench: ${usageError}\nRun "parabench${command} --help" for usage.\n`);
+    return ExitCode.BadInput;
+  }
+  if (!chosen) {
+    // --help or --version: yargs produced the text instead of choosing a command.
+    env.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+    return ExitCode.Passed;
+  }
+  try {
+    switch (chosen.command) {
+      case 'run':
+        return await runCommand(chosen.args, env);
+      case 'validate':
+        return await validateCommand(chosen.args, env);
+      case 'schema':
+        return await schemaCommand(chosen.args, env);
+    }
+  } catch (e) {
+    return reportError(e, env);
+  }
+}
+
+function reportError(e: unknown, env: CliEnv): number {
+  if (isParabenchError(e)) {
+    const lines = [`parabench: ${e.message}`, ...e.problems.map((p) => `  ${p}`)];
+    if (e.hint) lines.push(`hint: ${e.hint}`);
+    if (!e.isUserError) lines.push(`(${tracePointer(e, env)})`);
+    env.stderr.write(`${lines.join('\n')}\n`);
+    return e.exitCode;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  env.stderr.write(`parabench: internal error: ${message} (${tracePointer(e, env)})\n`);
+  return ExitCode.Internal;
+}
+
+/** Writes the full trace to a file and says where: one line on screen, everything on disk. */
+function tracePointer(e: unknown, env: CliEnv): string {
+  const stamp = env.clock.wallNow().toISOString().replace(/[:.]/g, '-');
+  const file = join(env.crashDir, `parabench-error-${stamp}.log`);
+  const trace = e instanceof Error ? `${e.stack ?? e.message}${e.cause ? `\ncaused by: ${String((e.cause as Error).stack ?? e.cause)}` : ''}` : String(e);
+  try {
+    writeFileSync(file, `parabench ${version} ${env.argv.join(' ')}\n${trace}\n`);
+    return `full trace in ${file}`;
+  } catch {
+    return 'the full trace could not be written';
+  }
+}

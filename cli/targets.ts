@@ -1,0 +1,16 @@
+import type { TargetConfig } from '../core/profile/schema.js';
+import type { Target } from '../core/target.js';
+import { InprocTarget } from '../executors/index.js';
+
+/** The target a profile names. Network targets (ws, http, evm) will join here, each from its own folder. */
+export function createTarget(config: TargetConfig): Target {
+  switch (config.kind) {
+    case 'inproc':
+      return new InprocTarget({
+        executor: config.executor,
+        threads: config.threads,
+        blockSize: config.blockSize,
+        blockTimeMs: config.blockTime,
+      });
+  }
+}

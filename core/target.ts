@@ -1,0 +1,75 @@
+import type { Clock } from './clock.js';
+import type { GenesisSpec } from './genesis.js';
+import type { Receipt, Tx } from './tx.js';
+
+/** What a target is told when the run opens it. */
+export interface TargetInit {
+  readonly genesis: GenesisSpec;
+  readonly clock: Clock;
+  /** Receipts, in any grouping and order; each transaction must be answered at most once. */
+  onReceipts(receipts: readonly Receipt[]): void;
+  /** Transactions the target could not process (transport or target fault): they end as errored. */
+  onErrors(ids: readonly number[], error: Error): void;
+}
+
+/** How a target describes itself in reports. */
+export interface TargetDescription {
+  readonly kind: string;
+  readonly executor?: string;
+  readonly threads?: number;
+  readonly blockSize?: number;
+  readonly blockTimeMs?: number;
+}
+
+/**
+ * The system under test, as the load side sees it. Deliberately small: submit must not block or
+ * pace the caller (the schedule, not the target, decides when transactions are sent), and answers
+ * come back through the callbacks given to open(). Extra abilities are optional interfaces below.
+ */
+export interface Target {
+  readonly description: TargetDescription;
+  open(init: TargetInit): Promise<void>;
+  submit(txs: readonly Tx[]): void;
+  close(): Promise<void>;
+}
+
+/** Per-run totals of what the executor did, where the target can tell. */
+export interface ExecutorStats {
+  readonly blocks: number;
+  readonly txs: number;
+  /** Transaction executions, re-executions included. */
+  readonly executions: number;
+  readonly reexecutions: number;
+  readonly validations: number;
+  /** Time spent executing blocks, in milliseconds. */
+  readonly execMs: number;
+}
+
+export interface WithExecutorStats {
+  executorStats(): ExecutorStats;
+}
+
+/** The result of re-executing what the target committed on the sequential reference. */
+export interface Verification {
+  readonly checked: boolean;
+  readonly blocks: number;
+  readonly txs: number;
+  /** Blocks the target executed but the check did not cover (beyond its memory budget). */
+  readonly blocksSkipped: number;
+  readonly stateRootMatches: boolean;
+  readonly receiptsMatch: boolean;
+  /** The first disagreement, in words, when there is one. */
+  readonly mismatch?: string;
+}
+
+export interface WithVerification {
+  verify(): Promise<Verification>;
+}
+
+export function hasExecutorStats(t: Target): t is Target & WithExecutorStats {
+  return typeof (t as Partial<WithExecutorStats>).executorStats === 'function';
+}
+
+export function hasVerification(t: Target): t is Target & WithVerification {
+  return typeof (t as Partial<WithVerification>).verify === 'function';
+}

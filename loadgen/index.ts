@@ -1,0 +1,5 @@
+export { run, type RunOptions, type RunResult, type LiveStats } from './runner.js';
+export { Collector, type Buckets, type WindowStats, type Phase } from './collector.js';
+export { createWorkload, type Workload } from './workloads/index.js';
+export { createSchedule, type Schedule } from './schedules/index.js';
+export { uniform, zipf, type Sampler } from './samplers.js';

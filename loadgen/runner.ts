@@ -1,0 +1,277 @@
+import type { Clock, Timer } from '../core/clock.js';
+import { ParabenchError } from '../core/errors.js';
+import { hasExecutorStats, hasVerification, type ExecutorStats, type Target, type Verification } from '../core/target.js';
+import type { Receipt, Tx } from '../core/tx.js';
+import type { Histogram } from '../metrics/histogram.js';
+import { Collector, type Buckets, type WindowStats } from './collector.js';
+import type { Schedule } from './schedules/index.js';
+import type { Workload } from './workloads/index.js';
+
+export interface RunOptions {
+  readonly workload: Workload;
+  readonly schedule: Schedule;
+  readonly target: Target;
+  readonly clock: Clock;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** A transaction without a receipt this long after its intended time is timed out. */
+  readonly timeoutMs: number;
+  /** Most transactions awaiting receipts; a due transaction beyond this is dropped, never sent. */
+  readonly maxInFlight: number;
+  /** Time slice of the sender: all transactions due in a slice go in one submit (1 ms; see load-generation research). */
+  readonly sliceMs?: number;
+  /** Most transactions per submit call. */
+  readonly maxBatch?: number;
+  /** Called once a second with the window that just closed. */
+  readonly onWindow?: (window: WindowStats, live: LiveStats) => void;
+  /** Stops the schedule early (Ctrl-C); what was sent is still drained and accounted for. */
+  readonly signal?: AbortSignal;
+}
+
+/** Running totals for a progress line. */
+export interface LiveStats {
+  readonly elapsedMs: number;
+  readonly totalMs: number;
+  readonly sent: number;
+  readonly committed: number;
+  readonly dropped: number;
+  readonly inFlight: number;
+}
+
+export interface RunResult {
+  readonly startedAt: Date;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly timeoutMs: number;
+  readonly requestedRate: number;
+  /** Sends that happened inside the measured window, per second. */
+  readonly achievedRate: number;
+  /** Commits that happened inside the measured window, per second. */
+  readonly tps: number;
+  /** Transactions whose intended time is in the measured window. */
+  readonly measured: Readonly<Buckets>;
+  readonly warmup: Readonly<Buckets>;
+  readonly latency: Histogram;
+  readonly sendLag: Histogram;
+  readonly windows: readonly WindowStats[];
+  /** Receipts for transactions not awaiting one (late after a timeout, duplicated, or never sent). */
+  readonly unmatchedReceipts: number;
+  /** Distinct target errors and how many transactions each ended. */
+  readonly errors: readonly { message: string; count: number }[];
+  readonly executor?: ExecutorStats;
+  readonly verification?: Verification;
+  /** Why the run stopped before its schedule ended, when it did. */
+  readonly aborted?: string;
+  /** Frees the histograms' memory. */
+  dispose(): void;
+}
+
+const WINDOW_MS = 1000;
+const DRAIN_POLL_MS = 5;
+
+/**
+ * Drives one run: sends every transaction when the schedule says it is due (open loop: the target
+ * never paces the sender), counts what it could not send as dropped, matches receipts, times out
+ * what never comes back, and checks at the end that every transaction is in exactly one bucket.
+ */
+export async function run(options: RunOptions): Promise<RunResult> {
+  const { workload, schedule, target, clock } = options;
+  const sliceMs = options.sliceMs ?? 1;
+  const maxBatch = options.maxBatch ?? 1000;
+  const endMs = options.warmupMs + options.durationMs;
+  const collector = await Collector.create({ warmupEndMs: options.warmupMs, endMs, timeoutMs: options.timeoutMs });
+
+  // Transactions awaiting a receipt, id → intended time. A Map iterates in insertion order, which
+  // is id order, which is intended-time order: timeouts are found from the front.
+  const outstanding = new Map<number, number>();
+  let unmatchedReceipts = 0;
+  const errorCounts = new Map<string, number>();
+  let t0 = 0;
+
+  await target.open({
+    genesis: workload.genesis,
+    clock,
+    onReceipts(receipts: readonly Receipt[]) {
+      const at = clock.now() - t0;
+      for (const r of receipts) {
+        const intended = outstanding.get(r.id);
+        if (intended === undefined) {
+          unmatchedReceipts++;
+          continue;
+        }
+        outstanding.delete(r.id);
+        collector.receipt(intended, at, r.status);
+      }
+    },
+    onErrors(ids: readonly number[], error: Error) {
+      let n = 0;
+      for (const id of ids) {
+        const intended = outstanding.get(id);
+        if (intended === undefined) continue;
+        outstanding.delete(id);
+        collector.errored(intended);
+        n++;
+      }
+      errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + n);
+    },
+  });
+
+  const startedAt = clock.wallNow();
+  t0 = clock.now();
+  let next = 0;
+  let nextWindowMs = WINDOW_MS;
+  let aborted: string | undefined;
+  let stoppedMs = Infinity;
+  const sendLimit = (): number => (aborted ? next : schedule.total);
+
+  const sweepTimeouts = (nowMs: number): void => {
+    for (const [id, intended] of outstanding) {
+      if (nowMs - intended < options.timeoutMs) break;
+      outstanding.delete(id);
+      collector.timedOut(intended);
+    }
+  };
+
+  const closeWindows = (nowMs: number): void => {
+    while (nowMs >= nextWindowMs) {
+      sweepTimeouts(nextWindowMs);
+      const w = collector.closeWindow(nextWindowMs, outstanding.size);
+      nextWindowMs += WINDOW_MS;
+      options.onWindow?.(w, {
+        elapsedMs: nowMs,
+        totalMs: endMs,
+        sent: collector.warmup.sent + collector.measured.sent,
+        committed: collector.warmup.committed + collector.measured.committed,
+        dropped: collector.warmup.dropped + collector.measured.dropped,
+        inFlight: outstanding.size,
+      });
+    }
+  };
+
+  const submit = (batch: Tx[]): void => {
+    try {
+      target.submit(batch);
+    } catch (e) {
+      // A target that throws on submit has not taken these: they end as errored, not lost.
+      const error = e instanceof Error ? e : new Error(String(e));
+      const ids = batch.map((t) => t.id);
+      for (const id of ids) {
+        const intended = outstanding.get(id);
+        if (intended === undefined) continue;
+        outstanding.delete(id);
+        collector.errored(intended);
+      }
+      errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + ids.length);
+    }
+  };
+
+  /** Sends everything due now, in batches; returns true once the schedule is exhausted. */
+  const sendDue = (): boolean => {
+    const nowMs = clock.now() - t0;
+    const due = Math.min(schedule.dueBy(nowMs), sendLimit());
+    let batch: Tx[] = [];
+    for (; next < due; next++) {
+      const intended = schedule.intendedMs(next);
+      // Generated even when dropped, so every id keeps the same transaction whatever the timing.
+      const tx = workload.next(next);
+      if (outstanding.size >= options.maxInFlight) {
+        collector.dropped(intended);
+        continue;
+      }
+      outstanding.set(tx.id, intended);
+      collector.sent(intended, nowMs);
+      batch.push(tx);
+      if (batch.length >= maxBatch) {
+        submit(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) submit(batch);
+    closeWindows(nowMs);
+    return next >= sendLimit();
+  };
+
+  await new Promise<void>((resolve) => {
+    let timer: Timer | undefined;
+    const onAbort = (): void => {
+      aborted = 'interrupted';
+      stoppedMs = clock.now() - t0;
+      timer?.cancel();
+      timer = clock.setTimeout(tick, 0);
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const tick = (): void => {
+      if (sendDue()) {
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      } else timer = clock.setTimeout(tick, sliceMs);
+    };
+    if (options.signal?.aborted) onAbort();
+    else tick();
+  });
+
+  // Drain: wait for the last receipts, until the last transaction's timeout at the latest.
+  const lastIntended = next > 0 ? schedule.intendedMs(next - 1) : 0;
+  const drainDeadline = lastIntended + options.timeoutMs;
+  await new Promise<void>((resolve) => {
+    const poll = (): void => {
+      const nowMs = clock.now() - t0;
+      sweepTimeouts(nowMs);
+      closeWindows(nowMs);
+      if (outstanding.size === 0 || nowMs >= drainDeadline) resolve();
+      else clock.setTimeout(poll, DRAIN_POLL_MS);
+    };
+    poll();
+  });
+  for (const intended of outstanding.values()) collector.timedOut(intended);
+  outstanding.clear();
+  const finalMs = clock.now() - t0;
+  if (finalMs > nextWindowMs - WINDOW_MS) collector.closeWindow(finalMs, 0);
+
+  const executor = hasExecutorStats(target) ? target.executorStats() : undefined;
+  const verification = hasVerification(target) ? await target.verify() : undefined;
+  await target.close();
+
+  checkAccounting('warm-up', collector.warmup);
+  checkAccounting('measured', collector.measured);
+  const scheduled = collector.warmup.scheduled + collector.measured.scheduled;
+  if (!aborted && scheduled !== schedule.total) {
+    throw new ParabenchError('ACCOUNTING', `the schedule had ${schedule.total} transactions but ${scheduled} were accounted for`);
+  }
+
+  // An interrupted run was measured only until it stopped.
+  const windowSeconds = Math.max(0, Math.min(endMs, stoppedMs) - options.warmupMs) / 1000;
+  const perSecond = (n: number): number => (windowSeconds > 0 ? n / windowSeconds : 0);
+  return {
+    startedAt,
+    warmupMs: options.warmupMs,
+    durationMs: options.durationMs,
+    timeoutMs: options.timeoutMs,
+    requestedRate: schedule.requestedRate,
+    achievedRate: perSecond(collector.sentInWindow),
+    tps: perSecond(collector.committedInWindow),
+    measured: collector.measured,
+    warmup: collector.warmup,
+    latency: collector.latency,
+    sendLag: collector.sendLag,
+    windows: collector.windows,
+    unmatchedReceipts,
+    errors: [...errorCounts].map(([message, count]) => ({ message, count })),
+    ...(executor ? { executor } : {}),
+    ...(verification ? { verification } : {}),
+    ...(aborted ? { aborted } : {}),
+    dispose: () => collector.dispose(),
+  };
+}
+
+/** The promise of the harness: every transaction sent ends in exactly one bucket. */
+function checkAccounting(phase: string, b: Buckets): void {
+  const ended = b.committed + b.failed + b.errored + b.timedOut;
+  if (b.sent !== ended || b.scheduled !== b.sent + b.dropped) {
+    throw new ParabenchError(
+      'ACCOUNTING',
+      `${phase} transactions do not add up: sent ${b.sent} ≠ committed ${b.committed} + failed ${b.failed} + errored ${b.errored} + timed out ${b.timedOut}, or scheduled ${b.scheduled} ≠ sent + dropped ${b.dropped}`,
+      { hint: 'This is a bug in parabench (a target answering twice is counted apart, as unmatched receipts); please report it with the profile.' },
+    );
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * summary.json: the source of truth of a run, versioned. Scripts rely on its fields (DESIGN.md);
+ * add fields freely, but change or remove one only with a new schema version.
+ */
+import { createHash } from 'node:crypto';
+import type { Profile } from '../core/profile/schema.js';
+import type { TargetDescription } from '../core/target.js';
+import type { Buckets, RunResult, WindowStats } from '../loadgen/index.js';
+import { evaluateThresholds, type MetricSource, type ThresholdResult } from './thresholds.js';
+
+export const SUMMARY_SCHEMA = 'parabench.summary/v1';
+
+export interface MachineInfo {
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  /** 1-minute load average when the run started and when it ended: a busy host makes figures noisy. */
+  readonly loadAvgStart: number;
+  readonly loadAvgEnd: number;
+  /** Calibration of synthetic work: xorshift rounds per µs on this machine. */
+  readonly workItersPerUs: number;
+}
+
+type Percentiles = { count: number; min: number | null; mean: number | null; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null };
+
+export interface Summary {
+  readonly schema: typeof SUMMARY_SCHEMA;
+  readonly parabench: { readonly version: string };
+  readonly startedAt: string;
+  /** Every threshold passed and the verification (where there was one) found no difference. */
+  readonly passed: boolean;
+  readonly aborted: string | null;
+  readonly profile: {
+    readonly name: string;
+    readonly file: string;
+    /** sha256 of the resolved profile: two summaries with the same hash ran the same scenario. */
+    readonly hash: string;
+    readonly description: string | null;
+    readonly seed: number;
+    readonly workload: string;
+    readonly schedule: string;
+  };
+  /** The profile as it ran, defaults filled in and overrides applied; durations in ms. */
+  readonly config: Profile;
+  readonly target: TargetDescription;
+  readonly window: { readonly warmupMs: number; readonly durationMs: number; readonly timeoutMs: number };
+  readonly rate: { readonly requested: number; readonly achieved: number };
+  /** Committed transactions per second of the measured window. */
+  readonly tps: number;
+  /** Transactions due in the measured window, by where they ended. */
+  readonly tx: Buckets;
+  readonly warmupTx: Buckets;
+  /** From intended send time to receipt. Timed-out transactions count at the timeout (a lower bound). */
+  readonly latencyMs: Percentiles & { readonly timeoutCountedAtMs: number; readonly hdr: string };
+  readonly sendLagMs: Percentiles;
+  readonly executor: {
+    readonly name: string;
+    readonly threads: number;
+    readonly blocks: number;
+    readonly txs: number;
+    readonly executions: number;
+    readonly reexecutions: number;
+    readonly validations: number;
+    readonly execMs: number;
+    readonly meanTxPerBlock: number;
+    readonly meanBlockMs: number;
+    readonly usPerTx: number;
+  } | null;
+  readonly verification: {
+    readonly checked: boolean;
+    readonly blocks: number;
+    readonly txs: number;
+    readonly blocksSkipped: number;
+    readonly stateRootMatches: boolean;
+    readonly receiptsMatch: boolean;
+    readonly mismatch: string | null;
+  };
+  readonly thresholds: readonly ThresholdResult[];
+  readonly windows: readonly WindowStats[];
+  readonly unmatchedReceipts: number;
+  readonly errors: readonly { readonly message: string; readonly count: number }[];
+  /** Things that make the figures less trustworthy than they look, in words. */
+  readonly warnings: readonly string[];
+  readonly machine: MachineInfo;
+}
+
+export interface SummaryInput {
+  readonly result: RunResult;
+  readonly profile: Profile & { readonly name: string };
+  readonly file: string;
+  readonly target: TargetDescription;
+  readonly workload: string;
+  readonly schedule: string;
+  readonly machine: MachineInfo;
+  readonly version: string;
+}
+
+export function buildSummary(input: SummaryInput): Summary {
+  const { result, profile } = input;
+  const thresholds = evaluateThresholds(profile.thresholds, metricSource(result));
+  const v = result.verification;
+  const verification = {
+    checked: v?.checked ?? false,
+    blocks: v?.blocks ?? 0,
+    txs: v?.txs ?? 0,
+    blocksSkipped: v?.blocksSkipped ?? 0,
+    stateRootMatches: v?.stateRootMatches ?? false,
+    receiptsMatch: v?.receiptsMatch ?? false,
+    mismatch: v?.mismatch ?? null,
+  };
+  const verified = !verification.checked || (verification.stateRootMatches && verification.receiptsMatch);
+  const e = result.executor;
+  return {
+    schema: SUMMARY_SCHEMA,
+    parabench: { version: input.version },
+    startedAt: result.startedAt.toISOString(),
+    passed: verified && thresholds.every((t) => t.ok),
+    aborted: result.aborted ?? null,
+    profile: {
+      name: profile.name,
+      file: input.file,
+      hash: createHash('sha256').update(JSON.stringify(profile)).digest('hex'),
+      description: profile.description ?? null,
+      seed: profile.seed,
+      workload: input.workload,
+      schedule: input.schedule,
+    },
+    config: profile,
+    target: input.target,
+    window: { warmupMs: result.warmupMs, durationMs: result.durationMs, timeoutMs: result.timeoutMs },
+    rate: { requested: result.requestedRate, achieved: round(result.achievedRate, 1) },
+    tps: round(result.tps, 1),
+    tx: { ...result.measured },
+    warmupTx: { ...result.warmup },
+    latencyMs: { ...percentiles(result.latency), timeoutCountedAtMs: result.timeoutMs, hdr: result.latency.encode() },
+    sendLagMs: percentiles(result.sendLag),
+    executor: e
+      ? {
+          name: input.target.executor ?? 'unknown',
+          threads: input.target.threads ?? 1,
+          ...e,
+          execMs: round(e.execMs, 3),
+          meanTxPerBlock: round(e.blocks > 0 ? e.txs / e.blocks : 0, 1),
+          meanBlockMs: round(e.blocks > 0 ? e.execMs / e.blocks : 0, 3),
+          usPerTx: round(e.txs > 0 ? (e.execMs * 1000) / e.txs : 0, 3),
+        }
+      : null,
+    verification,
+    thresholds,
+    windows: result.windows,
+    unmatchedReceipts: result.unmatchedReceipts,
+    errors: result.errors,
+    warnings: warnings(result, verification),
+    machine: input.machine,
+  };
+}
+
+/** The figures thresholds are judged on, read from a finished run. */
+export function metricSource(result: RunResult): MetricSource {
+  const t = result.measured;
+  const measuredWindows = result.windows.filter((w) => w.phase === 'measured');
+  const share = (n: number, of: number): number | null => (of > 0 ? n / of : null);
+  const counts = {
+    tx_committed: [t.committed, share(t.committed, t.sent)],
+    tx_failed: [t.failed, share(t.failed, t.sent)],
+    tx_errored: [t.errored, share(t.errored, t.sent)],
+    tx_timed_out: [t.timedOut, share(t.timedOut, t.sent)],
+    dropped: [t.dropped, share(t.dropped, t.scheduled)],
+  } as const;
+  return {
+    percentile: (metric, p) => (metric === 'latency' ? result.latency : result.sendLag).percentile(p),
+    aggregate(metric, aggregation) {
+      if (metric === 'latency' || metric === 'send_lag') {
+        const h = metric === 'latency' ? result.latency : result.sendLag;
+        return aggregation === 'avg' ? h.mean : aggregation === 'min' ? h.min : aggregation === 'max' ? h.max : null;
+      }
+      if (metric === 'tps') {
+        if (aggregation === 'avg') return result.tps;
+        const perWindow = measuredWindows.map((w) => w.committed);
+        if (perWindow.length === 0) return null;
+        return aggregation === 'min' ? Math.min(...perWindow) : aggregation === 'max' ? Math.max(...perWindow) : null;
+      }
+      const [count, rate] = counts[metric];
+      return aggregation === 'count' ? count : aggregation === 'rate' ? rate : null;
+    },
+  };
+}
+
+function percentiles(h: RunResult['latency']): Percentiles {
+  const r = (x: number | null): number | null => (x === null ? null : round(x, 3));
+  return {
+    count: h.count,
+    min: r(h.min),
+    mean: r(h.mean),
+    p50: r(h.percentile(50)),
+    p90: r(h.percentile(90)),
+    p99: r(h.percentile(99)),
+    p999: r(h.percentile(99.9)),
+    max: r(h.max),
+  };
+}
+
+function warnings(result: RunResult, verification: Summary['verification']): string[] {
+  const out: string[] = [];
+  const t = result.measured;
+  if (result.achievedRate < result.requestedRate * 0.99 && !result.aborted) {
+    out.push(
+      `the sender achieved ${round(result.achievedRate, 0)} of the ${result.requestedRate} tx/s asked for: the load generator, not only the target, limited this run`,
+    );
+  }
+  if (t.dropped > 0) {
+    out.push(`${t.dropped} transactions were due but not sent: ${t.dropped === t.scheduled ? 'all of them' : 'the in-flight limit (maxInFlight) was reached'}`);
+  }
+  if (result.unmatchedReceipts > 0) {
+    out.push(`${result.unmatchedReceipts} receipts matched no transaction awaiting one (late after a timeout, or answered twice)`);
+  }
+  if (verification.checked && verification.blocksSkipped > 0) {
+    out.push(`verification covered the first ${verification.blocks} blocks; ${verification.blocksSkipped} later blocks exceeded its memory budget`);
+  }
+  if (!verification.checked) out.push('the target does not support verification: its results were not checked against sequential execution');
+  return out;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,118 @@
+import { formatDuration } from '../core/duration.js';
+import type { Summary } from './summary.js';
+
+export interface TableOptions {
+  /** ANSI colours, for terminals. */
+  readonly color?: boolean;
+  /** Where summary.json was written, to show at the end. */
+  readonly summaryPath?: string;
+}
+
+/** The end-of-run summary as people read it in a terminal: verdict first, then the figures. */
+export function renderTable(s: Summary, options: TableOptions = {}): string {
+  const paint = (code: string) => (text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const green = paint('32');
+  const red = paint('31');
+  const yellow = paint('33');
+  const bold = paint('1');
+  const dim = paint('2');
+
+  const failedThresholds = s.thresholds.filter((t) => !t.ok).length;
+  const verificationFailed = s.verification.checked && !(s.verification.stateRootMatches && s.verification.receiptsMatch);
+  const verdict = s.passed
+    ? green('PASSED')
+    : red(
+        `FAILED: ${[
+          failedThresholds > 0 ? `${failedThresholds} of ${s.thresholds.length} thresholds` : '',
+          verificationFailed ? 'results differ from sequential execution' : '',
+        ]
+          .filter(Boolean)
+          .join('; ')}`,
+      );
+
+  const t = s.target;
+  const targetLine = [
+    `target ${t.kind}`,
+    t.executor,
+    t.threads !== undefined ? `${t.threads} thread${t.threads === 1 ? '' : 's'}` : undefined,
+    t.blockSize !== undefined && t.blockTimeMs !== undefined ? `blocks ≤${t.blockSize} tx / ${formatDuration(t.blockTimeMs)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  const lines: string[] = [];
+  lines.push(`${bold(`parabench · ${s.profile.name}`)} · ${verdict}${s.aborted ? yellow(` (${s.aborted})`) : ''}`);
+  lines.push(dim(`  ${s.profile.workload}`));
+  lines.push(
+    dim(
+      `  ${s.profile.schedule} · ${formatDuration(s.window.durationMs)} measured after ${formatDuration(s.window.warmupMs)} warm-up · seed ${s.profile.seed}`,
+    ),
+  );
+  lines.push(dim(`  ${targetLine}`));
+  lines.push('');
+
+  const row = (label: string, text: string): void => {
+    lines.push(`  ${label.padEnd(13)}${text}`);
+  };
+  row('throughput', `${bold(num(s.tps, 1))} tx/s committed    sent ${num(s.rate.achieved, 1)} tx/s of ${num(s.rate.requested)} asked`);
+  const l = s.latencyMs;
+  row('latency ms', `p50 ${ms(l.p50)}   p90 ${ms(l.p90)}   p99 ${bold(ms(l.p99))}   p99.9 ${ms(l.p999)}   max ${ms(l.max)}`);
+  row('send lag ms', `p50 ${ms(s.sendLagMs.p50)}   p99 ${ms(s.sendLagMs.p99)}   max ${ms(s.sendLagMs.max)}`);
+  const x = s.tx;
+  row(
+    'transactions',
+    `${x.sent} sent = ${x.committed} committed + ${x.failed} failed + ${x.errored} errored + ${x.timedOut} timed out · ${x.dropped} dropped`,
+  );
+  if (s.executor) {
+    const e = s.executor;
+    const extra = e.reexecutions > 0 || e.validations > 0 ? ` · ${e.reexecutions} re-executions · ${e.validations} validations` : '';
+    row('executor', `${e.blocks} blocks · ${num(e.meanTxPerBlock, 1)} tx/block · ${num(e.usPerTx, 1)} µs/tx · ${num(e.execMs, 0)} ms executing${extra}`);
+  }
+  const v = s.verification;
+  if (!v.checked) row('verified', yellow('not checked'));
+  else if (v.mismatch) row('verified', red(`MISMATCH: ${v.mismatch}`));
+  else row('verified', `${v.blocks} blocks, ${v.txs} tx re-executed sequentially: receipts and state roots match`);
+
+  if (s.thresholds.length > 0) {
+    lines.push('');
+    lines.push('  thresholds');
+    const width = Math.max(...s.thresholds.map((th) => th.metric.length));
+    const exprWidth = Math.max(...s.thresholds.map((th) => th.expr.length));
+    for (const th of s.thresholds) {
+      const mark = th.ok ? green('✓') : red('✗');
+      const value = th.value === null ? 'no data' : thresholdValue(th.value, th.unit);
+      lines.push(`    ${mark} ${th.metric.padEnd(width)}  ${th.expr.padEnd(exprWidth)}  ${value}`);
+    }
+  }
+  if (s.errors.length > 0) {
+    lines.push('');
+    lines.push('  errors');
+    for (const err of s.errors) lines.push(`    ${err.count} × ${err.message}`);
+  }
+  if (s.warnings.length > 0) {
+    lines.push('');
+    lines.push('  warnings');
+    for (const w of s.warnings) lines.push(`    ${yellow('!')} ${w}`);
+  }
+  if (options.summaryPath) {
+    lines.push('');
+    lines.push(dim(`  summary: ${options.summaryPath}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function thresholdValue(value: number, unit: string): string {
+  if (unit === 'ratio') return `${(value * 100).toFixed(2)}%`;
+  if (unit === 'ms') return `${ms(value)} ms`;
+  if (unit === 'tx') return `${value} tx`;
+  return `${num(value, 1)} ${unit}`;
+}
+
+function num(x: number, digits = 0): string {
+  return x.toFixed(digits);
+}
+
+function ms(x: number | null): string {
+  if (x === null) return '–';
+  return x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
+}
