@@ -2,8 +2,8 @@ import { formatDuration } from '../core/duration.js';
 import type { LiveStats, WindowStats } from '../loadgen/index.js';
 import type { Output } from './env.js';
 
-/** Plain lines in logs (CI) come this often; a terminal gets one line rewritten every second. */
-const PLAIN_EVERY_S = 5;
+/** In logs (CI), about ten plain lines a run, at most one every 10 s; a terminal gets one line rewritten every second. */
+const plainEverySeconds = (totalMs: number): number => Math.min(10, Math.max(1, Math.round(totalMs / 10_000)));
 
 /** The live progress line: TPS and p99 of the last second, totals so far, time left. */
 export function progressPrinter(out: Output): { onWindow(w: WindowStats, live: LiveStats): void; finish(): void } {
@@ -20,7 +20,7 @@ export function progressPrinter(out: Output): { onWindow(w: WindowStats, live: L
       if (out.isTTY) {
         out.write(`\r\x1b[2K${line}`);
         printed = true;
-      } else if (Math.round(w.t + 1) % PLAIN_EVERY_S === 0) {
+      } else if (Math.round(w.t + 1) % plainEverySeconds(live.totalMs) === 0) {
         out.write(`${line}\n`);
       }
     },

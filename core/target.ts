@@ -43,6 +43,8 @@ export interface ExecutorStats {
   readonly validations: number;
   /** Time spent executing blocks, in milliseconds. */
   readonly execMs: number;
+  /** The state root after the last block, when there was one. */
+  readonly stateRoot?: string;
 }
 
 export interface WithExecutorStats {

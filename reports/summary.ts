@@ -67,6 +67,8 @@ export interface Summary {
     readonly meanTxPerBlock: number;
     readonly meanBlockMs: number;
     readonly usPerTx: number;
+    /** The state root after the last block: same seed and same transactions executed, same root. */
+    readonly stateRoot: string | null;
   } | null;
   readonly verification: {
     readonly checked: boolean;
@@ -145,6 +147,7 @@ export function buildSummary(input: SummaryInput): Summary {
           meanTxPerBlock: round(e.blocks > 0 ? e.txs / e.blocks : 0, 1),
           meanBlockMs: round(e.blocks > 0 ? e.execMs / e.blocks : 0, 3),
           usPerTx: round(e.txs > 0 ? (e.execMs * 1000) / e.txs : 0, 3),
+          stateRoot: e.stateRoot ?? null,
         }
       : null,
     verification,

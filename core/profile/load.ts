@@ -64,8 +64,8 @@ export function parseProfile(text: string, file: string, options: LoadOptions = 
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((err) => {
-      const pos = err.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
+      const { line, col } = lineCounter.linePos(err.pos[0]);
+      const where = `line ${line}, column ${col}`;
       return `${where}: ${err.message.split('\n')[0] ?? err.message}`;
     });
     throw new ParabenchError('PROFILE_SYNTAX', `${file}: YAML syntax error at ${problems[0]}`, {

@@ -39,6 +39,7 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
   private nextBlock = 1;
 
   private stats = { blocks: 0, txs: 0, executions: 0, reexecutions: 0, validations: 0, execMs: 0 };
+  private lastRoot: string | undefined;
   private readonly recorded: RecordedBlock[] = [];
   private recordedTxs = 0;
   private blocksNotRecorded = 0;
@@ -81,7 +82,7 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
   }
 
   executorStats(): ExecutorStats {
-    return { ...this.stats };
+    return this.lastRoot === undefined ? { ...this.stats } : { ...this.stats, stateRoot: this.lastRoot };
   }
 
   async verify(): Promise<Verification> {
@@ -138,6 +139,7 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
         receipts[i] = { id: block.txs[i]!.id, block: block.number, ...outcome };
       }
       this.account(result.stats, block.txs.length);
+      this.lastRoot = result.stateRoot;
       this.record({ block, outcomes: result.outcomes, stateRoot: result.stateRoot });
       init.onReceipts(receipts);
     } catch (e) {

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { main } from '../../cli/app.js';
+import { setWorkCalibration } from '../../ledger/index.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+setWorkCalibration(100);
+
+const PROFILE = `name: small
+seed: 5
+warmup: 1s
+duration: 2s
+workload:
+  family: payments
+  accounts: 500
+  costUs: 1
+schedule:
+  kind: constant-rate
+  rate: 500
+target:
+  blockSize: 100
+  blockTime: 20ms
+thresholds:
+  latency: ["p(99)<250"]
+  tx_failed: ["rate<0.01"]
+  dropped: ["count==0"]
+`;
+
+let cwd = '';
+before(async () => {
+  cwd = await tempDir();
+  await mkdir(join(cwd, 'profiles'));
+  await writeFile(join(cwd, 'profiles', 'small.yaml'), PROFILE);
+  await writeFile(join(cwd, 'profiles', 'strict.yaml'), PROFILE.replace('dropped: ["count==0"]', 'dropped: ["count==0"]\n  tps: ["avg>=1000000"]'));
+  await writeFile(join(cwd, 'profiles', 'two-mistakes.yaml'), PROFILE.replace('rate: 500', 'rate: fast').replace('  accounts: 500', '  acounts: 500'));
+  await writeFile(join(cwd, 'profiles', 'broken.yaml'), 'name: x\nworkload: [\n');
+});
+
+describe('parabench run', () => {
+  test('runs a profile, prints the table, writes summary.json, exits 0', async () => {
+    const r = await runCli(['run', 'profiles/small.yaml'], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^parabench · small · PASSED/);
+    assert.match(r.stdout, /1000 sent = 1000 committed \+ 0 failed \+ 0 errored \+ 0 timed out · 0 dropped/);
+    assert.match(r.stdout, /receipts and state roots match/);
+    const runs = readdirSync(join(cwd, 'reports', 'runs'));
+    assert.ok(runs.includes('20260102-030405-small'), runs.join(', '));
+    const summary = JSON.parse(readFileSync(join(cwd, 'reports', 'runs', '20260102-030405-small', 'summary.json'), 'utf8'));
+    // The fields DESIGN.md promises to scripts.
+    assert.equal(summary.schema, 'parabench.summary/v1');
+    assert.equal(summary.profile.name, 'small');
+    assert.deepEqual(
+      { kind: summary.target.kind, executor: summary.target.executor, threads: summary.target.threads },
+      { kind: 'inproc', executor: 'sequential', threads: 1 },
+    );
+    assert.deepEqual(summary.rate, { requested: 500, achieved: 500 });
+    assert.equal(typeof summary.tps, 'number');
+    assert.deepEqual(summary.tx, { scheduled: 1000, sent: 1000, dropped: 0, committed: 1000, failed: 0, errored: 0, timedOut: 0 });
+    for (const p of ['p50', 'p90', 'p99', 'p999', 'max']) assert.equal(typeof summary.latencyMs[p], 'number', p);
+    assert.equal(summary.executor.reexecutions, 0);
+    assert.equal(typeof summary.executor.validations, 'number');
+    assert.deepEqual([summary.verification.checked, summary.verification.stateRootMatches], [true, true]);
+    assert.deepEqual(
+      summary.thresholds.map((t: { metric: string; expr: string; ok: boolean }) => [t.metric, t.expr, t.ok]),
+      [
+        ['latency', 'p(99)<250', true],
+        ['tx_failed', 'rate<0.01', true],
+        ['dropped', 'count==0', true],
+      ],
+    );
+    assert.equal(summary.passed, true);
+  });
+
+  test('--json prints the summary to stdout; progress goes to stderr', async () => {
+    const out = await tempDir();
+    const r = await runCli(['run', 'profiles/small.yaml', '--json', '--out', out], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.schema, 'parabench.summary/v1');
+    assert.equal(await readFile(join(out, 'summary.json'), 'utf8'), r.stdout);
+    assert.match(r.stderr, /measured .* tx\/s │ p99 .* │ sent \d+ · committed \d+/);
+  });
+
+  test('flags replace the profile: --rate, --duration, --seed', async () => {
+    const r = await runCli(['run', 'profiles/small.yaml', '--rate', '200', '--duration', '3s', '--seed', '9', '--json', '--out', await tempDir()], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.rate.requested, 200);
+    assert.equal(summary.window.durationMs, 3000);
+    assert.equal(summary.profile.seed, 9);
+    assert.equal(summary.tx.sent, 600);
+  });
+
+  test('a failed threshold exits 99, after writing the summary', async () => {
+    const out = await tempDir();
+    const r = await runCli(['run', 'profiles/strict.yaml', '--out', out], { cwd });
+    assert.equal(r.code, 99);
+    assert.match(r.stdout, /FAILED: 1 of 4 thresholds/);
+    assert.match(r.stdout, /✗ tps +avg>=1000000/);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.passed, false);
+  });
+
+  test('a missing profile exits 2 with a one-line message', async () => {
+    const r = await runCli(['run', 'missing.yaml'], { cwd });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.split('\n')[0], 'parabench: profile not found: missing.yaml');
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace for a user mistake');
+  });
+
+  test('a YAML syntax error exits 2 and names the line and column', async () => {
+    const r = await runCli(['run', 'profiles/broken.yaml'], { cwd });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^parabench: profiles\/broken\.yaml: YAML syntax error at line \d+, column \d+: /);
+  });
+
+  test('two mistakes are both named, exit 2', async () => {
+    const r = await runCli(['run', 'profiles/two-mistakes.yaml'], { cwd });
+    assert.equal(r.code, 2);
+    const lines = r.stderr.split('\n');
+    assert.equal(lines[0], 'parabench: profiles/two-mistakes.yaml: 2 problems');
+    assert.match(lines[1] ?? '', /^ {2}workload\.acounts: unknown key \(did you mean "accounts"\?\)/);
+    assert.match(lines[2] ?? '', /^ {2}schedule\.rate: expected a positive number of transactions per second, found "fast" \(line 11\)$/);
+    assert.match(lines[3] ?? '', /^hint: /);
+  });
+
+  test('a bad flag value exits 2 and names the flag', async () => {
+    const r = await runCli(['run', 'profiles/small.yaml', '--rate', 'fast'], { cwd });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--rate: expected a positive number of transactions per second, found "fast"/);
+  });
+
+  test('an unknown option exits 2', async () => {
+    const r = await runCli(['run', 'profiles/small.yaml', '--rat', '5'], { cwd });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^parabench: Unknown arguments?: rat/);
+    assert.match(r.stderr, /Run "parabench run --help" for usage\./);
+  });
+
+  test('an output directory that cannot be made exits 2 before running', async () => {
+    await writeFile(join(cwd, 'a-file'), 'x');
+    const r = await runCli(['run', 'profiles/small.yaml', '--out', 'a-file/sub'], { cwd });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^parabench: cannot write the run's results to a-file\/sub: ENOTDIR/);
+  });
+
+  test('on a terminal the progress line is rewritten in place', async () => {
+    const r = await runCli(['run', 'profiles/small.yaml', '--out', await tempDir()], { cwd, isTTY: true, env: { NO_COLOR: '1' } });
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /\r\x1b\[2Kwarm-up  1s\/3s/);
+    assert.doesNotMatch(r.stdout, /\x1b\[3\d?m/, 'NO_COLOR is honoured');
+  });
+});
+
+describe('parabench validate, --help, errors', () => {
+  test('validate says what a profile would do', async () => {
+    const r = await runCli(['validate', 'profiles/small.yaml'], { cwd });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^profiles\/small\.yaml: valid profile "small"/);
+    assert.match(r.stdout, /constant-rate 500 tx\/s · 2s measured after 1s warm-up · 1500 transactions/);
+  });
+
+  test('validate --json prints the resolved profile', async () => {
+    const r = await runCli(['validate', 'profiles/small.yaml', '--json'], { cwd });
+    assert.equal(JSON.parse(r.stdout).target.blockTime, 20);
+  });
+
+  test('validate of a bad profile exits 2', async () => {
+    const r = await runCli(['validate', 'profiles/two-mistakes.yaml'], { cwd });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /2 problems/);
+  });
+
+  test('--help lists the commands, the exit codes and the executors', async () => {
+    const top = await runCli(['--help'], { cwd });
+    assert.equal(top.code, 0);
+    for (const c of ['run [profile]', 'validate <profile>', 'schema']) assert.ok(top.stdout.includes(c), c);
+    assert.match(top.stdout, /Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else/);
+    const runHelp = await runCli(['run', '--help'], { cwd });
+    assert.match(runHelp.stdout, /--executor +executor: sequential/);
+  });
+
+  test('no command is a usage error', async () => {
+    const r = await runCli([], { cwd });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /name a command/);
+  });
+
+  test('an internal error prints one line and where the full trace is', async () => {
+    const crashDir = await tempDir();
+    let stderr = '';
+    const code = await main({
+      argv: ['validate', 'profiles/small.yaml'],
+      env: {},
+      cwd,
+      // A broken stdout (a closed pipe, say) is not the user's mistake: it is an internal error.
+      stdout: { write: () => { throw new Error('EPIPE: broken pipe'); }, isTTY: false },
+      stderr: { write: (t) => void (stderr += t), isTTY: false },
+      clock: { now: () => 0, wallNow: () => new Date(0), setTimeout: () => ({ cancel() {} }) },
+      host: { node: 'v', platform: 'p', arch: 'a', cpus: 1, cpuModel: 'c', loadAvg: () => 0 },
+      crashDir,
+      onInterrupt: () => () => {},
+    });
+    assert.equal(code, 1);
+    const lines = stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1);
+    const m = /^parabench: internal error: EPIPE: broken pipe \(full trace in (.+)\)$/.exec(lines[0] ?? '');
+    assert.ok(m?.[1], stderr);
+    assert.ok(existsSync(m[1]));
+    assert.match(readFileSync(m[1], 'utf8'), /at .*validate/);
+  });
+});
