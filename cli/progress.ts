@@ -16,7 +16,7 @@ export function progressPrinter(out: Output): { onWindow(w: WindowStats, live: L
       const line =
         `${phase} ${formatDuration(live.elapsedMs)}/${formatDuration(live.totalMs)} │ ${w.committed} tx/s │ p99 ${p99} │ ` +
         `sent ${live.sent} · committed ${live.committed} · dropped ${live.dropped} · in flight ${live.inFlight} │ ` +
-        (w.phase === 'drain' || left === 0 ? 'waiting for receipts' : `${formatDuration(left)} left`);
+        (w.phase === 'drain' || left === 0 ? 'waiting for receipts' : `${Math.ceil(left / 1000)}s left`);
       if (out.isTTY) {
         out.write(`\r\x1b[2K${line}`);
         printed = true;
