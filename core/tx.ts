@@ -42,4 +42,10 @@ export interface TxOutcome {
 export interface Receipt extends TxOutcome {
   readonly id: number;
   readonly block: number;
+  /**
+   * When the transaction was committed, on the run's clock (`Clock.now()`): the end of its block
+   * in process. An adapter for a remote target stamps the receipt's arrival instead, since the
+   * target's own clock cannot be compared with ours. Latency ends here.
+   */
+  readonly commitMs: number;
 }

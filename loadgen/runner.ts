@@ -92,7 +92,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
     genesis: workload.genesis,
     clock,
     onReceipts(receipts: readonly Receipt[]) {
-      const at = clock.now() - t0;
       for (const r of receipts) {
         const intended = outstanding.get(r.id);
         if (intended === undefined) {
@@ -100,7 +99,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
           continue;
         }
         outstanding.delete(r.id);
-        collector.receipt(intended, at, r.status);
+        collector.receipt(intended, r.commitMs - t0, r.status);
       }
     },
     onErrors(ids: readonly number[], error: Error) {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Profile } from '../core/profile/schema.js';
-import type { TargetDescription } from '../core/target.js';
+import type { ExecutorStats, TargetDescription, Verification } from '../core/target.js';
 import type { Buckets, RunResult, WindowStats } from '../loadgen/index.js';
 import { evaluateThresholds, type MetricSource, type ThresholdResult } from './thresholds.js';
 
@@ -55,30 +55,19 @@ export interface Summary {
   /** From intended send time to receipt. Timed-out transactions count at the timeout (a lower bound). */
   readonly latencyMs: Percentiles & { readonly timeoutCountedAtMs: number; readonly hdr: string };
   readonly sendLagMs: Percentiles;
-  readonly executor: {
+  readonly executor:
+    | (Omit<ExecutorStats, 'stateRoot'> & {
     readonly name: string;
     readonly threads: number;
-    readonly blocks: number;
-    readonly txs: number;
-    readonly executions: number;
-    readonly reexecutions: number;
-    readonly validations: number;
-    readonly execMs: number;
     readonly meanTxPerBlock: number;
     readonly meanBlockMs: number;
     readonly usPerTx: number;
     /** The state root after the last block: same seed and same transactions executed, same root. */
     readonly stateRoot: string | null;
-  } | null;
-  readonly verification: {
-    readonly checked: boolean;
-    readonly blocks: number;
-    readonly txs: number;
-    readonly blocksSkipped: number;
-    readonly stateRootMatches: boolean;
-    readonly receiptsMatch: boolean;
-    readonly mismatch: string | null;
-  };
+  })
+    | null;
+  /** Without a verifying target: checked false, and nothing claimed to match. */
+  readonly verification: Omit<Verification, 'mismatch'> & { readonly mismatch: string | null };
   readonly thresholds: readonly ThresholdResult[];
   readonly windows: readonly WindowStats[];
   readonly unmatchedReceipts: number;

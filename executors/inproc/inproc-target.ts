@@ -134,9 +134,10 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
     try {
       const result = await executor.execute(block);
       const receipts: Receipt[] = new Array(block.txs.length);
+      const commitMs = this.clock.now();
       for (let i = 0; i < block.txs.length; i++) {
         const outcome = result.outcomes[i] ?? { status: 'failed', reason: 'no-outcome' };
-        receipts[i] = { id: block.txs[i]!.id, block: block.number, ...outcome };
+        receipts[i] = { id: block.txs[i]!.id, block: block.number, commitMs, ...outcome };
       }
       this.account(result.stats, block.txs.length);
       this.lastRoot = result.stateRoot;

@@ -39,13 +39,13 @@ export class ScriptedTarget implements Target {
     this.submitted += txs.length;
     for (const tx of txs) {
       const b = this.behave(tx, clock.now());
-      const receipt = (status: 'committed' | 'failed'): Receipt => ({ id: tx.id, block: 1, status });
+      const receipt = (status: 'committed' | 'failed'): Receipt => ({ id: tx.id, block: 1, status, commitMs: clock.now() });
       switch (b.do) {
         case 'commit':
         case 'fail': {
           const r = receipt(b.do === 'commit' ? 'committed' : 'failed');
           if (b.afterMs === undefined) init.onReceipts([r]);
-          else clock.setTimeout(() => init.onReceipts([r]), b.afterMs);
+          else clock.setTimeout(() => init.onReceipts([{ ...r, commitMs: clock.now() }]), b.afterMs);
           break;
         }
         case 'error':
