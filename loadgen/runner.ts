@@ -88,6 +88,19 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const errorCounts = new Map<string, number>();
   let t0 = 0;
 
+  /** Transactions the target could not process end as errored; each distinct error is counted. */
+  function fail(ids: readonly number[], error: Error): void {
+    let n = 0;
+    for (const id of ids) {
+      const intended = outstanding.get(id);
+      if (intended === undefined) continue;
+      outstanding.delete(id);
+      collector.errored(intended);
+      n++;
+    }
+    errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + n);
+  }
+
   await target.open({
     genesis: workload.genesis,
     clock,
@@ -99,20 +112,13 @@ export async function run(options: RunOptions): Promise<RunResult> {
           continue;
         }
         outstanding.delete(r.id);
-        collector.receipt(intended, r.commitMs - t0, r.status);
+        const at = r.commitMs - t0;
+        // Late is late, whether or not the once-a-second sweep got to it first.
+        if (at - intended >= options.timeoutMs) collector.timedOut(intended);
+        else collector.receipt(intended, at, r.status);
       }
     },
-    onErrors(ids: readonly number[], error: Error) {
-      let n = 0;
-      for (const id of ids) {
-        const intended = outstanding.get(id);
-        if (intended === undefined) continue;
-        outstanding.delete(id);
-        collector.errored(intended);
-        n++;
-      }
-      errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + n);
-    },
+    onErrors: fail,
   });
 
   const startedAt = clock.wallNow();
@@ -152,15 +158,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
       target.submit(batch);
     } catch (e) {
       // A target that throws on submit has not taken these: they end as errored, not lost.
-      const error = e instanceof Error ? e : new Error(String(e));
-      const ids = batch.map((t) => t.id);
-      for (const id of ids) {
-        const intended = outstanding.get(id);
-        if (intended === undefined) continue;
-        outstanding.delete(id);
-        collector.errored(intended);
-      }
-      errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + ids.length);
+      fail(
+        batch.map((t) => t.id),
+        e instanceof Error ? e : new Error(String(e)),
+      );
     }
   };
 

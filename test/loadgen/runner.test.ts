@@ -91,7 +91,7 @@ describe('the runner', () => {
   test('a stalled target cannot hide: latency runs from the intended send time', async () => {
     // Answers at once, except that everything sent between 1 s and 2 s is held until 2 s.
     const target = new ScriptedTarget((_tx, now) => (now >= 1000 && now < 2000 ? { do: 'commit', afterMs: 2000 - now } : { do: 'commit' }));
-    const result = await runVirtual({ rate: 1000, durationMs: 3000, target });
+    const result = await runVirtual({ rate: 1000, durationMs: 3000, timeoutMs: 5000, target });
     assertAccounted(result.measured);
     assert.equal(result.measured.committed, 3000);
     // A third of the transactions waited up to a second: p90 is far into the stall, p99 near its end.
@@ -146,4 +146,14 @@ describe('the runner', () => {
     assert.ok(Math.abs(result.tps - 1000) < 30, `tps ${result.tps}`);
     result.dispose();
   });
+});
+
+test('a receipt later than the timeout counts as timed out, not committed', async () => {
+  // Half the transactions are answered after 400 ms, past the 300 ms timeout.
+  const target = new ScriptedTarget((tx) => (tx.id % 2 === 0 ? { do: 'commit' } : { do: 'commit', afterMs: 400 }));
+  const result = await runVirtual({ rate: 100, durationMs: 2000, timeoutMs: 300, target });
+  assertAccounted(result.measured);
+  assert.equal(result.measured.committed, 100);
+  assert.equal(result.measured.timedOut, 100);
+  result.dispose();
 });
