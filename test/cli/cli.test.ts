@@ -147,6 +147,18 @@ describe('parabench run', () => {
     assert.match(r.stderr, /^parabench: cannot write the run's results to a-file\/sub: ENOTDIR/);
   });
 
+  test('Ctrl-C stops the schedule, drains, and still writes an honest summary', async () => {
+    const out = await tempDir();
+    const r = await runCli(['run', 'profiles/small.yaml', '--duration', '60s', '--out', out], { cwd, interruptAfterMs: 2500 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /PASSED \(interrupted\)/);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.aborted, 'interrupted');
+    const { tx } = summary;
+    assert.equal(tx.sent, tx.committed + tx.failed + tx.errored + tx.timedOut);
+    assert.ok(tx.scheduled < 1000, `stopped early: ${tx.scheduled} scheduled of 30000`);
+  });
+
   test('on a terminal the progress line is rewritten in place', async () => {
     const r = await runCli(['run', 'profiles/small.yaml', '--out', await tempDir()], { cwd, isTTY: true, env: { NO_COLOR: '1' } });
     assert.equal(r.code, 0);

@@ -19,6 +19,8 @@ export interface CliOptions {
   readonly clock?: Clock;
   readonly isTTY?: boolean;
   readonly env?: Record<string, string>;
+  /** Presses Ctrl-C this long (on the clock) after the command starts. */
+  readonly interruptAfterMs?: number;
 }
 
 /** Runs the real CLI in-process, with argv in and exit code, stdout and stderr out. */
@@ -35,7 +37,10 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     clock,
     host: { node: process.version, platform: 'test', arch: process.arch, cpus: 2, cpuModel: 'test cpu', loadAvg: () => 0.5 },
     crashDir: options.cwd,
-    onInterrupt: () => () => {},
+    onInterrupt(handler) {
+      const timer = options.interruptAfterMs === undefined ? undefined : clock.setTimeout(handler, options.interruptAfterMs);
+      return () => timer?.cancel();
+    },
   };
   const done = main(env);
   const code = clock instanceof FakeClock ? await clock.runUntil(done) : await done;
