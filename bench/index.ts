@@ -27,9 +27,9 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const { profile } = await loadProfile(PROFILE, { knownExecutors: executorNames });
-  if (profile.workload.family !== 'payments') throw new Error('the default profile is expected to be payments');
   const itersPerUs = calibrateWork();
-  const defaultCost = profile.workload.costUs ?? kinds.transfer?.defaultCostUs ?? 0;
+  const cost = profile.workload.costUs;
+  const defaultCost = typeof cost === 'number' ? cost : (cost?.transfer ?? kinds.transfer?.defaultCostUs ?? 0);
   const blockSize = profile.target.blockSize;
   console.log(
     `parabench bench · node ${process.version} · ${cpus().length} cpus (${cpus()[0]?.model.trim()}) · load ${loadavg()[0]?.toFixed(2)} · work ${itersPerUs.toFixed(0)} rounds/µs`,

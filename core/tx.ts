@@ -20,6 +20,18 @@ export interface Tx {
   /** The keys the transaction declares it reads and writes: the generator's prediction of its conflicts. */
   readonly reads: readonly StateKey[];
   readonly writes: readonly StateKey[];
+  /**
+   * Keys it updates by a commutative add, without reading them (a fee into a coinbase, a tally
+   * aggregator): these conflict with reads and writes of the key, never with each other.
+   */
+  readonly deltas: readonly StateKey[];
+  /**
+   * False when the transaction may touch keys it could not declare, because they depend on state
+   * it only sees by running (an NFT minted with the collection counter's next id). Its declared
+   * sets then hold the generator's best guess; an executor scheduling by declared sets must not
+   * trust them.
+   */
+  readonly exact: boolean;
 }
 
 /** An ordered batch of transactions executed together. */

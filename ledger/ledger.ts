@@ -1,86 +1,149 @@
 import type { GenesisSpec } from '../core/genesis.js';
 import type { StateKey, Tx, TxOutcome } from '../core/tx.js';
-import { kinds, type Declared } from './kinds/index.js';
+import { fail, kinds, type Chain, type Declared } from './kinds/index.js';
 import { StateLayout } from './layout.js';
 import type { StateView } from './state.js';
 import { burn, iterationsFor } from './work.js';
 
-/** Writes of one transaction, held back until it succeeds. Small linear arrays: a tx touches a handful of keys. */
+/**
+ * Writes and adds of one transaction, held back until it succeeds. Small linear arrays: a
+ * transaction touches a handful of keys. An add stays an add (commutative) unless the transaction
+ * also writes the key, in which case the key's final value is written.
+ */
 class WriteBuffer implements StateView {
   private keys: StateKey[] = [];
   private values: number[] = [];
-  private base: StateView | undefined;
+  private isAdd: boolean[] = [];
+  private base!: StateView;
 
   begin(base: StateView): this {
     this.base = base;
     this.keys.length = 0;
     this.values.length = 0;
+    this.isAdd.length = 0;
     return this;
   }
 
   read(key: StateKey): number {
     const i = this.keys.lastIndexOf(key);
-    return i >= 0 ? (this.values[i] ?? 0) : (this.base?.read(key) ?? 0);
+    if (i < 0) return this.base.read(key);
+    return this.isAdd[i] ? this.base.read(key) + (this.values[i] ?? 0) : (this.values[i] ?? 0);
   }
 
   write(key: StateKey, value: number): void {
     const i = this.keys.lastIndexOf(key);
-    if (i >= 0) this.values[i] = value;
-    else {
+    if (i >= 0) {
+      this.values[i] = value;
+      this.isAdd[i] = false;
+    } else {
       this.keys.push(key);
       this.values.push(value);
+      this.isAdd.push(false);
+    }
+  }
+
+  add(key: StateKey, amount: number): void {
+    const i = this.keys.lastIndexOf(key);
+    if (i >= 0) this.values[i] = (this.values[i] ?? 0) + amount;
+    else {
+      this.keys.push(key);
+      this.values.push(amount);
+      this.isAdd.push(true);
     }
   }
 
   commit(): void {
-    for (let i = 0; i < this.keys.length; i++) this.base?.write(this.keys[i] ?? 0, this.values[i] ?? 0);
+    for (let i = 0; i < this.keys.length; i++) {
+      const key = this.keys[i] ?? 0;
+      const value = this.values[i] ?? 0;
+      if (this.isAdd[i]) this.base.add(key, value);
+      else this.base.write(key, value);
+    }
   }
 }
 
-const UNKNOWN_KIND: Declared = { reads: [], writes: [] };
+const UNKNOWN_KIND: Declared = { reads: [], writes: [], deltas: [], exact: true };
+
+function union(a: readonly StateKey[], b: readonly StateKey[]): StateKey[] {
+  const out = [...a];
+  for (const k of b) if (!out.includes(k)) out.push(k);
+  return out;
+}
 
 /**
  * The state machine: what every transaction means, identical for every executor. Executors differ
  * only in the StateView they hand to `execute` (direct, multi-version, sharded…) and in the order
  * and place they call it.
+ *
+ * Around every kind: the nonce check (a replay changes nothing), the synthetic work, the fee to the
+ * coinbase (read-modify-write or commutative, by the chain's fee mode), and the nonce bump, which
+ * happens whether the kind commits or fails. A failed kind's own writes are discarded.
  */
-export class Ledger {
+export class Ledger implements Chain {
   readonly genesis: GenesisSpec;
   readonly layout: StateLayout;
   private readonly buffer = new WriteBuffer();
+  private readonly fee: number;
+  private readonly feeDelta: boolean;
 
   constructor(genesis: GenesisSpec) {
     this.genesis = genesis;
     this.layout = new StateLayout(genesis);
+    const mode = genesis.fee?.mode ?? 'none';
+    this.fee = mode === 'none' ? 0 : (genesis.fee?.amount ?? 0);
+    this.feeDelta = mode === 'coinbase-delta';
   }
 
-  /** The keys a transaction will touch: its kind's, plus the sender's nonce. */
+  /** The keys a transaction will touch: its kind's, plus the sender's nonce and the fee's keys. */
   declare(kind: string, sender: number, args: readonly number[]): Declared {
-    const declared = kinds[kind]?.declare(this.layout, sender, args) ?? UNKNOWN_KIND;
-    const nonce = this.layout.nonce(sender);
-    return { reads: [...declared.reads, nonce], writes: [...declared.writes, nonce] };
+    const d = kinds[kind]?.declare(this, sender, args) ?? UNKNOWN_KIND;
+    const envelope = [this.layout.nonce(sender)];
+    if (this.fee > 0) envelope.push(this.layout.balance(sender));
+    let reads = union(d.reads, envelope);
+    let writes = union(d.writes, envelope);
+    let deltas = d.deltas;
+    if (this.fee > 0) {
+      const coinbase = this.layout.balance(this.layout.coinbase);
+      if (this.feeDelta) deltas = union(deltas, [coinbase]);
+      else {
+        reads = union(reads, [coinbase]);
+        writes = union(writes, [coinbase]);
+      }
+    }
+    return { reads, writes, deltas, exact: d.exact };
   }
 
-  /**
-   * Executes one transaction against `view`. A nonce below the account's is a replay and changes
-   * nothing; otherwise the nonce moves past the transaction's whether the kind commits or fails, and
-   * a failed kind's own writes are discarded.
-   */
   execute(tx: Tx, view: StateView): TxOutcome {
-    const nonceKey = this.layout.nonce(tx.sender);
+    const layout = this.layout;
+    const nonceKey = layout.nonce(tx.sender);
     const accountNonce = view.read(nonceKey);
-    if (tx.nonce < accountNonce) return { status: 'failed', reason: 'nonce-too-low' };
-    const kind = kinds[tx.kind];
+    if (tx.nonce < accountNonce) return fail('nonce-too-low');
     const digest = burn(iterationsFor(tx.costUs), tx.id ^ 0x5f3759df);
     let outcome: TxOutcome;
-    if (kind === undefined) outcome = { status: 'failed', reason: 'unknown-kind' };
+    const feeOk = this.fee === 0 || this.payFee(tx.sender, view);
+    if (!feeOk) outcome = fail('insufficient-fee');
     else {
-      const buffered = this.buffer.begin(view);
-      outcome = kind.apply(tx, buffered, this.layout);
-      if (outcome.status === 'committed') buffered.commit();
+      const kind = kinds[tx.kind];
+      if (kind === undefined) outcome = fail('unknown-kind');
+      else {
+        const buffered = this.buffer.begin(view);
+        outcome = kind.apply(tx, buffered, this);
+        if (outcome.status === 'committed') buffered.commit();
+      }
     }
     // digest is never 0 (see work.ts): this keeps the work alive without making state machine-dependent.
     view.write(nonceKey, tx.nonce + (digest === 0 ? 2 : 1));
     return outcome;
+  }
+
+  private payFee(sender: number, view: StateView): boolean {
+    const from = this.layout.balance(sender);
+    const balance = view.read(from);
+    if (balance < this.fee) return false;
+    view.write(from, balance - this.fee);
+    const coinbase = this.layout.balance(this.layout.coinbase);
+    if (this.feeDelta) view.add(coinbase, this.fee);
+    else view.write(coinbase, view.read(coinbase) + this.fee);
+    return true;
   }
 }

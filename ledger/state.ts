@@ -1,12 +1,17 @@
 import type { GenesisSpec } from '../core/genesis.js';
 import type { StateKey } from '../core/tx.js';
+import { genesisValues } from './genesis.js';
 import { StateLayout } from './layout.js';
 import { StateRoot } from './state-root.js';
 
-/** What a transaction's semantics may do with state: read and write integer values by key. */
+/**
+ * What a transaction's semantics may do with state: read and write integer values by key, and
+ * add to a key without reading it (a commutative update, which creates no dependency).
+ */
 export interface StateView {
   read(key: StateKey): number;
   write(key: StateKey, value: number): void;
+  add(key: StateKey, amount: number): void;
 }
 
 /**
@@ -22,11 +27,8 @@ export class State implements StateView {
     this.rootHash = StateRoot.of(values);
   }
 
-  /** Deterministic initial state: every account funded with the same balance, nonces at zero. */
   static fromGenesis(spec: GenesisSpec, layout = new StateLayout(spec)): State {
-    const values = new Float64Array(layout.size);
-    for (let a = 0; a < spec.accounts; a++) values[layout.balance(a)] = spec.initialBalance;
-    return new State(values);
+    return new State(genesisValues(spec, layout));
   }
 
   read(key: StateKey): number {
@@ -36,6 +38,10 @@ export class State implements StateView {
   write(key: StateKey, value: number): void {
     this.rootHash.update(key, this.values[key] ?? 0, value);
     this.values[key] = value;
+  }
+
+  add(key: StateKey, amount: number): void {
+    this.write(key, (this.values[key] ?? 0) + amount);
   }
 
   root(): string {

@@ -21,6 +21,8 @@ export interface WindowStats {
   /** Seconds from the start of the run to the window's start. */
   readonly t: number;
   readonly phase: Phase;
+  /** Transactions the schedule made due in this second (by intended time): the offered load. */
+  readonly offered: number;
   readonly sent: number;
   readonly dropped: number;
   readonly committed: number;
@@ -55,6 +57,8 @@ export class Collector {
 
   private current = { sent: 0, dropped: 0, committed: 0, failed: 0, errored: 0, timedOut: 0 };
   private windowStartMs = 0;
+  /** Offered load by second of intended time. A transaction is due before its second closes, so each is counted in time. */
+  private readonly offeredBySecond: number[] = [];
 
   private readonly options: CollectorOptions;
   /** Latency of measured transactions, intended send time to receipt. */
@@ -83,7 +87,13 @@ export class Collector {
     return atMs >= this.options.warmupEndMs && atMs < this.options.endMs;
   }
 
+  private offer(intendedMs: number): void {
+    const second = Math.floor(intendedMs / 1000);
+    this.offeredBySecond[second] = (this.offeredBySecond[second] ?? 0) + 1;
+  }
+
   dropped(intendedMs: number): void {
+    this.offer(intendedMs);
     const b = this.book(intendedMs);
     b.scheduled++;
     b.dropped++;
@@ -91,6 +101,7 @@ export class Collector {
   }
 
   sent(intendedMs: number, atMs: number): void {
+    this.offer(intendedMs);
     const b = this.book(intendedMs);
     b.scheduled++;
     b.sent++;
@@ -139,6 +150,7 @@ export class Collector {
     const w: WindowStats = {
       t: start / 1000,
       phase,
+      offered: this.offeredBySecond[Math.floor(start / 1000)] ?? 0,
       ...this.current,
       latencyP50Ms: this.windowLatency.percentile(50),
       latencyP99Ms: this.windowLatency.percentile(99),

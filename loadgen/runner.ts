@@ -43,6 +43,7 @@ export interface RunResult {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly timeoutMs: number;
+  /** Transactions the schedule made due in the measured window, per second. */
   readonly requestedRate: number;
   /** Sends that happened inside the measured window, per second. */
   readonly achievedRate: number;
@@ -165,13 +166,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
   };
 
+  // The intended time of `next`, asked of the schedule once per id.
+  let nextIntended = schedule.total > 0 ? schedule.intendedMs(0) : Infinity;
+  let lastIntended = 0;
+
   /** Sends everything due now, in batches; returns true once the schedule is exhausted. */
   const sendDue = (): boolean => {
     const nowMs = clock.now() - t0;
-    const due = Math.min(schedule.dueBy(nowMs), sendLimit());
+    const limit = sendLimit();
     let batch: Tx[] = [];
-    for (; next < due; next++) {
-      const intended = schedule.intendedMs(next);
+    for (; next < limit && nextIntended <= nowMs; next++, nextIntended = next < schedule.total ? schedule.intendedMs(next) : Infinity) {
+      const intended = nextIntended;
+      lastIntended = intended;
       // Generated even when dropped, so every id keeps the same transaction whatever the timing.
       const tx = workload.next(next);
       if (outstanding.size >= options.maxInFlight) {
@@ -211,7 +217,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
   });
 
   // Drain: wait for the last receipts, until the last transaction's timeout at the latest.
-  const lastIntended = next > 0 ? schedule.intendedMs(next - 1) : 0;
   const drainDeadline = lastIntended + options.timeoutMs;
   await new Promise<void>((resolve) => {
     const poll = (): void => {
@@ -247,7 +252,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     warmupMs: options.warmupMs,
     durationMs: options.durationMs,
     timeoutMs: options.timeoutMs,
-    requestedRate: schedule.requestedRate,
+    requestedRate: perSecond(collector.measured.scheduled),
     achievedRate: perSecond(collector.sentInWindow),
     tps: perSecond(collector.committedInWindow),
     measured: collector.measured,

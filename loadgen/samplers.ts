@@ -1,4 +1,5 @@
 import type { Rng } from '../core/rng.js';
+import type { SamplerConfig } from '../core/profile/schema.js';
 
 /** Draws an index in [0, n). */
 export interface Sampler {
@@ -12,9 +13,10 @@ export function uniform(n: number): Sampler {
 /**
  * Zipf(n, s): index k-1 drawn with probability ∝ 1/k^s, so index 0 is the hottest. Rejection-
  * inversion (Hörmann & Derflinger, 1996): O(1) memory and time whatever n, where an alias table
- * over 10 million accounts would cost 120 MB and seconds to build.
+ * over 10 million accounts would cost 120 MB and seconds to build. s = 0 is uniform.
  */
 export function zipf(n: number, s: number): Sampler {
+  if (s === 0 || n === 1) return uniform(n);
   const helper1 = (x: number): number =>
     Math.abs(x) > 1e-8 ? Math.log1p(x) / x : 1 - x * (0.5 - x * (1 / 3 - 0.25 * x));
   const helper2 = (x: number): number =>
@@ -47,4 +49,68 @@ export function zipf(n: number, s: number): Sampler {
       }
     },
   };
+}
+
+/** Who acts: one account, or a payment's (sender, recipient) pair, never the same account twice. */
+export interface AccountSampler {
+  one(rng: Rng): number;
+  pair(rng: Rng): readonly [number, number];
+  readonly description: string;
+}
+
+export function accountSampler(config: SamplerConfig, accounts: number): AccountSampler {
+  if (config.kind === 'groups') {
+    // Each group's first account is its pivot: every payment in the group goes to it, so a group is a chain.
+    const size = Math.floor(accounts / config.groups);
+    return {
+      one: (rng) => rng.int(config.groups) * size + rng.int(size),
+      pair(rng) {
+        const pivot = rng.int(config.groups) * size;
+        return [pivot + 1 + rng.int(size - 1), pivot];
+      },
+      description: `groups(${config.groups})`,
+    };
+  }
+  const draw: Sampler =
+    config.kind === 'zipf'
+      ? zipf(accounts, config.s)
+      : config.kind === 'hotspot'
+        ? hotspot(accounts, config.hot, config.probability)
+        : uniform(accounts);
+  const description =
+    config.kind === 'zipf' ? `zipf(s=${config.s})` : config.kind === 'hotspot' ? `hotspot(${config.hot} hot, p=${config.probability})` : 'uniform';
+  return {
+    one: (rng) => draw.sample(rng),
+    pair(rng) {
+      const a = draw.sample(rng);
+      let b = draw.sample(rng);
+      while (b === a) b = draw.sample(rng);
+      return [a, b];
+    },
+    description,
+  };
+}
+
+/** With probability p one of the `hot` first indices, otherwise one of the rest (Aptos's hotspot, with an explicit hot set). */
+export function hotspot(n: number, hot: number, p: number): Sampler {
+  if (hot >= n) return uniform(n);
+  return { sample: (rng) => (rng.float() < p ? rng.int(hot) : hot + rng.int(n - hot)) };
+}
+
+/** Picks an index by weights (a handful of them: a linear scan beats anything cleverer). */
+export class Weighted {
+  private readonly cumulative: number[];
+  private readonly total: number;
+
+  constructor(weights: readonly number[]) {
+    let sum = 0;
+    this.cumulative = weights.map((w) => (sum += Math.max(0, w)));
+    this.total = sum;
+  }
+
+  pick(rng: Rng): number {
+    const x = rng.float() * this.total;
+    for (let i = 0; i < this.cumulative.length; i++) if (x < (this.cumulative[i] ?? 0)) return i;
+    return this.cumulative.length - 1;
+  }
 }

@@ -26,8 +26,8 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
 
   // Calibrate before the clock starts: the first transaction must not pay for it.
   const workItersPerUs = calibrateWork();
-  const workload = createWorkload(profile.workload, profile.seed);
-  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration);
+  const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
+  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
   const target = createTarget(profile.target);
   const progress = args.quiet ? undefined : progressPrinter(env.stderr);
   const interrupt = new AbortController();

@@ -16,8 +16,8 @@ export async function validateCommand(args: ValidateArgs, env: CliEnv): Promise<
     env.stdout.write(`${JSON.stringify(profile, null, 2)}\n`);
     return ExitCode.Passed;
   }
-  const workload = createWorkload(profile.workload, profile.seed);
-  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration);
+  const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
+  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
   const t = profile.target;
   const thresholds = Object.entries(profile.thresholds).flatMap(([metric, exprs]) => (exprs ?? []).map((e) => `${metric} ${e}`));
   const lines = [

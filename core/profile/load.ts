@@ -131,8 +131,11 @@ function applyOverrides(raw: Record<string, unknown>, o: ProfileOverrides, known
   };
   if (o.rate !== undefined) {
     const rate = Number(o.rate);
-    if (o.rate.trim() === '' || !Number.isFinite(rate) || rate <= 0) bad('--rate', 'a positive number of transactions per second', o.rate);
-    else section('schedule').rate = rate;
+    const schedule = raw.schedule as Record<string, unknown> | undefined;
+    if (o.rate.trim() === '' || !Number.isFinite(rate) || rate <= 0) bad('--rate', 'a positive rate in transactions per second', o.rate);
+    else if (schedule?.kind !== undefined && schedule.kind !== 'constant-rate' && schedule.kind !== 'poisson') {
+      problems.push({ path: '--rate', message: `--rate: applies to constant-rate and poisson schedules; this profile's schedule is ${JSON.stringify(schedule.kind)}` });
+    } else section('schedule').rate = rate;
   }
   if (o.duration !== undefined) {
     const ms = parseDuration(o.duration);
@@ -205,6 +208,19 @@ function toProblems(issue: Issue, raw: unknown, doc: Document, lc: LineCounter):
     case 'invalid_value': {
       const suggestion = typeof found === 'string' ? didYouMean(found, issue.values.map(String)) : undefined;
       const message = expected(`one of ${quoteList(issue.values)}`) + (suggestion ? ` (did you mean "${suggestion}"?)` : '');
+      return [{ path: at, message, ...position(doc, lc, path) }];
+    }
+    case 'invalid_key': {
+      // A record key of the wrong form (a schedule step that is not a second): the key is what was found.
+      const key = String(path[path.length - 1] ?? '');
+      const phrase = issue.issues[0]?.message ?? 'a valid key';
+      return [{ path: at, message: `${at}: expected ${phrase}, found ${JSON.stringify(key)}`, ...position(doc, lc, path, true) }];
+    }
+    case 'custom': {
+      // Cross-field checks say what they found themselves, in words or as the offending value.
+      const params = (issue as { params?: { found?: string } }).params;
+      const foundText = params?.found ?? (path.length > 0 && present ? describeValue(found) : undefined);
+      const message = foundText === undefined ? `${at}: expected ${issue.message}` : `${at}: expected ${issue.message}, found ${foundText}`;
       return [{ path: at, message, ...position(doc, lc, path) }];
     }
     default:

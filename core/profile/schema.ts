@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../duration.js';
 import { THRESHOLD_METRIC_NAMES, parseThresholdExpr, type ThresholdMetric } from '../thresholds.js';
+import { scheduleSchema } from './schedule.js';
+import { workloadSchema } from './workload.js';
 
-const positiveNumber = (what = 'a positive number') => z.number({ error: what }).positive({ error: what });
 const wholeAtLeast = (min: number, what = `a whole number ≥ ${min}`) =>
   z.int({ error: what }).min(min, { error: what });
 
@@ -24,68 +25,6 @@ const positiveDuration = (what = `a duration above zero such as "10s"`) =>
     .regex(DURATION_PATTERN, { error: what, abort: true })
     .refine((text) => (parseDuration(text) ?? 0) > 0, { error: what })
     .transform((text) => parseDuration(text) ?? 0);
-
-// ── workload ────────────────────────────────────────────────────────────────────────────────
-
-const sampler = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('uniform') }).meta({ description: 'Every account equally likely.' }),
-    z
-      .strictObject({
-        kind: z.literal('zipf'),
-        s: z
-          .number({ error: 'a Zipf exponent between 0 and 5' })
-          .positive({ error: 'a Zipf exponent between 0 and 5' })
-          .max(5, { error: 'a Zipf exponent between 0 and 5' })
-          .meta({ description: 'Skew: 0.8 mild, 1.0 strong, 1.2 a few accounts dominate.' }),
-      })
-      .meta({ description: 'Account of rank r drawn with probability proportional to 1/r^s.' }),
-  ])
-  .meta({ description: 'How senders and recipients are drawn from the accounts: the contention dial.' });
-
-const amount = z
-  .strictObject({
-    min: wholeAtLeast(1),
-    max: wholeAtLeast(1),
-  })
-  .refine((a) => a.min <= a.max, { error: 'min ≤ max', path: ['max'] })
-  .meta({ description: 'Transfer amounts, drawn uniformly in [min, max].' });
-
-const payments = z
-  .strictObject({
-    family: z.literal('payments'),
-    accounts: wholeAtLeast(2, 'a whole number of accounts from 2 to 10000000')
-      .max(10_000_000, { error: 'a whole number of accounts from 2 to 10000000' })
-      .default(10_000),
-    initialBalance: wholeAtLeast(1)
-      .max(1e12, { error: 'a whole number from 1 to 1e12' })
-      .default(1_000_000)
-      .meta({ description: 'Balance every account starts with.' }),
-    sampler: sampler.default({ kind: 'uniform' }),
-    amount: amount.default({ min: 1, max: 1000 }),
-    costUs: z
-      .number({ error: 'a cost in microseconds from 0 to 1000000' })
-      .min(0, { error: 'a cost in microseconds from 0 to 1000000' })
-      .max(1e6, { error: 'a cost in microseconds from 0 to 1000000' })
-      .optional()
-      .meta({ description: 'CPU work per transaction in µs; the kind default when absent.' }),
-  })
-  .meta({ description: 'Peer-to-peer transfers between pre-funded accounts.' });
-
-const workload = z.discriminatedUnion('family', [payments]);
-
-// ── schedule ────────────────────────────────────────────────────────────────────────────────
-
-const constantRate = z
-  .strictObject({
-    kind: z.literal('constant-rate'),
-    rate: positiveNumber('a positive number of transactions per second')
-      .max(10_000_000, { error: 'a positive number of transactions per second' })
-      .meta({ description: 'Open-loop arrival rate, tx/s.' }),
-  })
-  .meta({ description: 'Transactions due at a fixed rate whatever the target does (open loop).' });
-
-const schedule = z.discriminatedUnion('kind', [constantRate]);
 
 // ── target ──────────────────────────────────────────────────────────────────────────────────
 
@@ -142,8 +81,8 @@ export const profileSchema = z
     maxInFlight: wholeAtLeast(1)
       .default(100_000)
       .meta({ description: 'Most transactions awaiting receipts; a due transaction beyond it is dropped.' }),
-    workload,
-    schedule,
+    workload: workloadSchema,
+    schedule: scheduleSchema,
     target: target.prefault({}),
     thresholds: thresholds.default({}),
   })
@@ -153,8 +92,8 @@ export const profileSchema = z
 export type Profile = z.output<typeof profileSchema>;
 /** What a profile file may contain. */
 export type ProfileInput = z.input<typeof profileSchema>;
-export type WorkloadConfig = Profile['workload'];
-export type ScheduleConfig = Profile['schedule'];
+export type { WorkloadConfig, SamplerConfig, Family } from './workload.js';
+export type { ScheduleConfig } from './schedule.js';
 export type TargetConfig = Profile['target'];
 
 /** The JSON Schema editors use (`profiles/schema.json`), with the executor names the registry knows. */

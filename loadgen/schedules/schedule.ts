@@ -1,14 +1,13 @@
 /**
- * When each transaction is due, in milliseconds from the start of the run. Intended times are
- * derived from the id, never stored, and never decrease with it: latency is measured from them.
+ * When each transaction is due, in milliseconds from the start of the run. Intended times never
+ * decrease with the id, and latency is measured from them. Schedules may keep state, so ids are
+ * asked for in increasing order (the same id again is fine).
  */
 export interface Schedule {
   /** Transactions over the whole run, warm-up included. */
   readonly total: number;
-  /** The rate asked for, tx/s, where the schedule has one. */
-  readonly requestedRate: number;
   readonly description: string;
-  /** How many transactions are due by `elapsedMs` (ids 0 … n-1). */
-  dueBy(elapsedMs: number): number;
   intendedMs(id: number): number;
+  /** The rate the schedule offers at a moment, tx/s (a Poisson schedule gives its mean). */
+  rateAt(ms: number): number;
 }

@@ -1,35 +1,44 @@
-import { Rng } from '../../core/rng.js';
-import type { Tx, WorkloadConfig } from '../../core/index.js';
-import { Ledger, kinds } from '../../ledger/index.js';
-import { uniform, zipf, type Sampler } from '../samplers.js';
-import type { Workload } from './workload.js';
+import type { WorkloadConfig } from '../../core/profile/schema.js';
+import { zipf } from '../samplers.js';
+import type { FamilyGenerator, TxFactory } from './factory.js';
 
-type PaymentsConfig = Extract<WorkloadConfig, { family: 'payments' }>;
+type Config = NonNullable<WorkloadConfig['payments']>;
 
-/** Peer-to-peer transfers: sender and recipient (never the same) drawn by the profile's sampler. */
-export function paymentsWorkload(config: PaymentsConfig, seed: number): Workload {
-  const genesis = { accounts: config.accounts, initialBalance: config.initialBalance };
-  const ledger = new Ledger(genesis);
-  const rng = new Rng(seed).fork('payments');
-  const sampler: Sampler = config.sampler.kind === 'zipf' ? zipf(config.accounts, config.sampler.s) : uniform(config.accounts);
-  const nonces = new Float64Array(config.accounts);
-  const costUs = config.costUs ?? kinds.transfer?.defaultCostUs ?? 0;
+/** Transfers between accounts, micropayments into a few merchants, cross-border payments through FX pools. */
+export function paymentsGenerator(config: Config, f: TxFactory): FamilyGenerator {
+  const { rng, world } = f;
   const { min, max } = config.amount;
-  const samplerText = config.sampler.kind === 'zipf' ? `zipf(s=${config.sampler.s})` : 'uniform';
-
+  const corridor = zipf(Math.max(1, world.fxPools), config.corridorPopularity);
+  const credit = config.merchantCredit === 'delta' ? 1 : 0;
+  const weights = config.kinds ?? { transfer: 1 };
   return {
-    genesis,
-    description: `payments · ${config.accounts} accounts · ${samplerText} · ${costUs} µs/tx`,
-    next(id: number): Tx {
-      const sender = sampler.sample(rng);
-      let to = sampler.sample(rng);
-      while (to === sender) to = sampler.sample(rng);
-      const amount = rng.between(min, max);
-      const nonce = nonces[sender] ?? 0;
-      nonces[sender] = nonce + 1;
-      const args = [to, amount];
-      const { reads, writes } = ledger.declare('transfer', sender, args);
-      return { id, kind: 'transfer', sender, nonce, args, costUs, reads, writes };
-    },
+    kinds: [
+      {
+        name: 'transfer',
+        weight: weights.transfer ?? 0,
+        make(id) {
+          const [from, to] = f.accounts.pair(rng);
+          return f.make(id, 'transfer', from, [to, rng.between(min, max)]);
+        },
+      },
+      {
+        name: 'micropay',
+        weight: weights.micropay ?? 0,
+        make(id) {
+          // A micropayment is a hundredth of a payment, at least 1.
+          const amount = rng.between(1, Math.max(1, Math.floor(max / 100)));
+          return f.make(id, 'micropay', f.accounts.one(rng), [rng.int(config.merchants), amount, credit]);
+        },
+      },
+      {
+        name: 'fx-transfer',
+        weight: world.fxPools > 0 ? (weights['fx-transfer'] ?? 0) : 0,
+        make(id) {
+          const [from, to] = f.accounts.pair(rng);
+          const pool = world.defiPools + corridor.sample(rng);
+          return f.make(id, 'fx-transfer', from, [to, pool, rng.int(2), rng.between(min, max)]);
+        },
+      },
+    ],
   };
 }

@@ -14,9 +14,9 @@ seed: 5
 warmup: 1s
 duration: 2s
 workload:
-  family: payments
   accounts: 500
   costUs: 1
+  payments: {}
 schedule:
   kind: constant-rate
   rate: 500
@@ -123,14 +123,14 @@ describe('parabench run', () => {
     const lines = r.stderr.split('\n');
     assert.equal(lines[0], 'parabench: profiles/two-mistakes.yaml: 2 problems');
     assert.match(lines[1] ?? '', /^ {2}workload\.acounts: unknown key \(did you mean "accounts"\?\)/);
-    assert.match(lines[2] ?? '', /^ {2}schedule\.rate: expected a positive number of transactions per second, found "fast" \(line 11\)$/);
+    assert.match(lines[2] ?? '', /^ {2}schedule\.rate: expected a positive rate in transactions per second, found "fast" \(line 11\)$/);
     assert.match(lines[3] ?? '', /^hint: /);
   });
 
   test('a bad flag value exits 2 and names the flag', async () => {
     const r = await runCli(['run', 'profiles/small.yaml', '--rate', 'fast'], { cwd });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--rate: expected a positive number of transactions per second, found "fast"/);
+    assert.match(r.stderr, /--rate: expected a positive rate in transactions per second, found "fast"/);
   });
 
   test('an unknown option exits 2', async () => {

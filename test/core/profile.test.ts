@@ -7,8 +7,8 @@ const VALID = `name: t
 seed: 7
 duration: 10s
 workload:
-  family: payments
   accounts: 100
+  payments: {}
 schedule:
   kind: constant-rate
   rate: 1000
@@ -33,6 +33,8 @@ describe('profile validation', () => {
     assert.equal(profile.timeout, 10_000);
     assert.deepEqual(profile.target, { kind: 'inproc', executor: 'sequential', threads: 1, blockSize: 1000, blockTime: 50 });
     assert.deepEqual(profile.workload.sampler, { kind: 'uniform' });
+    assert.deepEqual(profile.workload.fee, { mode: 'none', amount: 1 });
+    assert.equal(profile.workload.payments?.merchantCredit, 'rmw');
     assert.deepEqual(profile.thresholds, {});
   });
 
@@ -45,7 +47,7 @@ describe('profile validation', () => {
     {
       name: 'a word where a number belongs',
       text: VALID.replace('rate: 1000', 'rate: fast'),
-      problems: ['schedule.rate: expected a positive number of transactions per second, found "fast" (line 9)'],
+      problems: ['schedule.rate: expected a positive rate in transactions per second, found "fast" (line 9)'],
     },
     {
       name: 'a missing required setting',
@@ -56,15 +58,15 @@ describe('profile validation', () => {
       name: 'two mistakes, both named, in file order',
       text: VALID.replace('accounts: 100', 'accounts: 1').replace('rate: 1000', 'rate: -5'),
       problems: [
-        'workload.accounts: expected a whole number of accounts from 2 to 10000000, found 1 (line 6)',
-        'schedule.rate: expected a positive number of transactions per second, found -5 (line 9)',
+        'workload.accounts: expected a whole number from 2 to 10000000, found 1 (line 5)',
+        'schedule.rate: expected a positive rate in transactions per second, found -5 (line 9)',
       ],
     },
     {
       name: 'a misspelled key is never ignored',
       text: VALID.replace('  accounts: 100', '  acounts: 100'),
       problems: [
-        'workload.acounts: unknown key (did you mean "accounts"?); expected one of family, accounts, initialBalance, sampler, amount, costUs (line 6)',
+        'workload.acounts: unknown key (did you mean "accounts"?); expected one of accounts, initialBalance, sampler, fee, costUs, payments, defi, nft, dao (line 5)',
       ],
     },
     {
@@ -77,22 +79,22 @@ describe('profile validation', () => {
     {
       name: 'an unknown schedule kind',
       text: VALID.replace('kind: constant-rate', 'kind: constant-rat'),
-      problems: ['schedule.kind: expected one of "constant-rate", found "constant-rat" (did you mean "constant-rate"?) (line 8)'],
+      problems: ['schedule.kind: expected one of "constant-rate", "ramping-rate", "steps", "poisson", "spike", found "constant-rat" (did you mean "constant-rate"?) (line 8)'],
     },
     {
       name: 'an unknown sampler',
       text: VALID.replace('  accounts: 100', '  accounts: 100\n  sampler: { kind: zip }'),
-      problems: ['workload.sampler.kind: expected one of "uniform", "zipf", found "zip" (did you mean "zipf"?) (line 7)'],
+      problems: ['workload.sampler.kind: expected one of "uniform", "zipf", "hotspot", "groups", found "zip" (did you mean "zipf"?) (line 6)'],
     },
     {
       name: 'a zipf sampler without its exponent',
       text: VALID.replace('  accounts: 100', '  accounts: 100\n  sampler: { kind: zipf }'),
-      problems: ['workload.sampler.s: missing; expected a Zipf exponent between 0 and 5 (line 7)'],
+      problems: ['workload.sampler.s: missing; expected a Zipf exponent above 0, up to 5 (line 6)'],
     },
     {
       name: 'amounts the wrong way round',
-      text: VALID.replace('  accounts: 100', '  accounts: 100\n  amount: { min: 10, max: 5 }'),
-      problems: ['workload.amount.max: expected min ≤ max, found 5 (line 7)'],
+      text: VALID.replace('  payments: {}', '  payments: { amount: { min: 10, max: 5 } }'),
+      problems: ['workload.payments.amount.max: expected min ≤ max, found 5 (line 6)'],
     },
     {
       name: 'a duration without a unit',
@@ -131,6 +133,57 @@ describe('profile validation', () => {
       text: `${VALID}thresholds:\n  latency: ["p(101)<5"]\n`,
       problems: ['thresholds.latency[0]: expected a percentile in p(N) between 0 (excluded) and 100, found "p(101)<5" (line 11)'],
     },
+    {
+      name: 'an unknown kind, listing the valid ones',
+      text: VALID.replace('  payments: {}', '  payments: { kinds: { transfr: 1 } }'),
+      problems: [
+        'workload.payments.kinds.transfr: unknown key (did you mean "transfer"?); expected one of transfer, micropay, fx-transfer (line 6)',
+      ],
+    },
+    {
+      name: 'an unknown family',
+      text: VALID.replace('  payments: {}', '  payment: {}'),
+      problems: [
+        'workload.payment: unknown key (did you mean "payments"?); expected one of accounts, initialBalance, sampler, fee, costUs, payments, defi, nft, dao (line 6)',
+      ],
+    },
+    {
+      name: 'a workload without any family',
+      text: VALID.replace('  payments: {}\n', ''),
+      problems: ['workload: expected at least one family section (payments, defi, nft or dao), found none (line 5)'],
+    },
+    {
+      name: 'all weights zero',
+      text: VALID.replace('  payments: {}', '  payments: { kinds: { transfer: 0, micropay: 0 } }'),
+      problems: ['workload: expected at least one family and one of its kinds with a weight above 0, found every weight 0 (line 5)'],
+    },
+    {
+      name: 'a negative Zipf exponent',
+      text: VALID.replace('  accounts: 100', '  accounts: 100\n  sampler: { kind: zipf, s: -1 }'),
+      problems: ['workload.sampler.s: expected a Zipf exponent above 0, up to 5, found -1 (line 6)'],
+    },
+    {
+      name: 'more hot accounts than accounts',
+      text: VALID.replace('  accounts: 100', '  accounts: 100\n  sampler: { kind: hotspot, hot: 500, probability: 0.5 }'),
+      problems: ['workload.sampler.hot: expected a number of hot accounts at most accounts (100), found 500 (line 6)'],
+    },
+    {
+      name: 'a cost for a kind that does not exist',
+      text: VALID.replace('  accounts: 100', '  accounts: 100\n  costUs: { swapp: 5 }'),
+      problems: [
+        'workload.costUs.swapp: expected a kind name (transfer, micropay, fx-transfer, swap, add-liquidity, remove-liquidity, deposit, borrow, repay, liquidate, nft-mint, nft-transfer, nft-list, nft-buy, craft, item-trade, vote, propose, execute-proposal, oracle-update), found "swapp" (line 6)',
+      ],
+    },
+    {
+      name: 'an unknown schedule kind lists the valid ones',
+      text: VALID.replace('kind: constant-rate', 'kind: ramp'),
+      problems: ['schedule.kind: expected one of "constant-rate", "ramping-rate", "steps", "poisson", "spike", found "ramp" (line 8)'],
+    },
+    {
+      name: 'a steps schedule keyed by something other than seconds',
+      text: VALID.replace('kind: constant-rate\n  rate: 1000', 'kind: steps\n  steps: { 0: 100, ten: 200 }'),
+      problems: ['schedule.steps.ten: expected a second offset such as 0, 10 or 2.5, found "ten" (line 9)'],
+    },
   ];
 
   for (const c of cases) {
@@ -161,8 +214,8 @@ describe('profile validation', () => {
   });
 
   const flagCases: { flags: Record<string, string>; problem: string }[] = [
-    { flags: { rate: 'fast' }, problem: '--rate: expected a positive number of transactions per second, found "fast"' },
-    { flags: { rate: '0' }, problem: '--rate: expected a positive number of transactions per second, found "0"' },
+    { flags: { rate: 'fast' }, problem: '--rate: expected a positive rate in transactions per second, found "fast"' },
+    { flags: { rate: '0' }, problem: '--rate: expected a positive rate in transactions per second, found "0"' },
     { flags: { duration: '10' }, problem: '--duration: expected a duration above zero such as "10s", found "10"' },
     { flags: { threads: 'two' }, problem: '--threads: expected a whole number from 1 to 256, found "two"' },
     { flags: { seed: '-1' }, problem: '--seed: expected a whole number from 0 to 4294967295, found "-1"' },

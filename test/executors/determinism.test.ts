@@ -11,7 +11,7 @@ import { payments } from '../helpers/plans.js';
 setWorkCalibration(100);
 
 // Small balances and a skewed sampler, so that some transfers fail and outcomes depend on order.
-const contended = payments({ accounts: 200, initialBalance: 500, sampler: { kind: 'zipf', s: 1.1 }, amount: { min: 1, max: 300 } });
+const contended = payments({ accounts: 200, initialBalance: 500, sampler: { kind: 'zipf', s: 1.1 } }, { amount: { min: 1, max: 300 } });
 
 function traffic(seed: number, n: number): Tx[] {
   const w = createWorkload(contended, seed);
