@@ -62,11 +62,14 @@ class WriteBuffer implements StateView {
   }
 }
 
-const UNKNOWN_KIND: Declared = { reads: [], writes: [], deltas: [], exact: true };
+const UNKNOWN_KIND: Declared = Object.freeze({ reads: Object.freeze([]), writes: Object.freeze([]), deltas: Object.freeze([]), exact: true });
 
-function union(a: readonly StateKey[], b: readonly StateKey[]): StateKey[] {
-  const out = [...a];
-  for (const k of b) if (!out.includes(k)) out.push(k);
+/** Appends `key` unless it is there: declared sets are a handful of keys, so a scan is cheapest. */
+function including(keys: readonly StateKey[], key: StateKey): StateKey[] {
+  if (keys.includes(key)) return keys as StateKey[];
+  // Kinds return fresh arrays, except the frozen empty one; never mutate that.
+  const out = Object.isFrozen(keys) ? [...keys] : (keys as StateKey[]);
+  out.push(key);
   return out;
 }
 
@@ -94,21 +97,27 @@ export class Ledger implements Chain {
     this.feeDelta = mode === 'coinbase-delta';
   }
 
-  /** The keys a transaction will touch: its kind's, plus the sender's nonce and the fee's keys. */
+  /**
+   * The keys a transaction will touch: its kind's, plus the sender's nonce and the fee's keys.
+   * On the generator's hot path: it extends the kind's fresh arrays in place (reads and writes
+   * are often the same array, extended once).
+   */
   declare(kind: string, sender: number, args: readonly number[]): Declared {
     const d = kinds[kind]?.declare(this, sender, args) ?? UNKNOWN_KIND;
-    const envelope = [this.layout.nonce(sender)];
-    if (this.fee > 0) envelope.push(this.layout.balance(sender));
-    let reads = union(d.reads, envelope);
-    let writes = union(d.writes, envelope);
+    const same = d.reads === d.writes;
+    let reads = d.reads;
+    let writes = d.writes;
     let deltas = d.deltas;
+    const add = (key: StateKey): void => {
+      reads = including(reads, key);
+      writes = same ? reads : including(writes, key);
+    };
+    add(this.layout.nonce(sender));
     if (this.fee > 0) {
+      add(this.layout.balance(sender));
       const coinbase = this.layout.balance(this.layout.coinbase);
-      if (this.feeDelta) deltas = union(deltas, [coinbase]);
-      else {
-        reads = union(reads, [coinbase]);
-        writes = union(writes, [coinbase]);
-      }
+      if (this.feeDelta) deltas = including(deltas, coinbase);
+      else add(coinbase);
     }
     return { reads, writes, deltas, exact: d.exact };
   }

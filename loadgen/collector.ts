@@ -1,5 +1,5 @@
-import { Histogram } from '../metrics/histogram.js';
 import type { TxStatus } from '../core/tx.js';
+import { Histogram } from '../metrics/histogram.js';
 
 /** Where every transaction ended. scheduled = sent + dropped; sent = committed + failed + errored + timedOut. */
 export interface Buckets {
@@ -16,19 +16,23 @@ export const emptyBuckets = (): Buckets => ({ scheduled: 0, sent: 0, dropped: 0,
 
 export type Phase = 'warmup' | 'measured' | 'drain';
 
-/** One second of the run, by the time things happened (sends when sent, receipts when received). */
+/** One second of the run. */
 export interface WindowStats {
   /** Seconds from the start of the run to the window's start. */
   readonly t: number;
   readonly phase: Phase;
-  /** Transactions the schedule made due in this second (by intended time): the offered load. */
+  /** Due in this second by the schedule (intended time): the offered load. */
   readonly offered: number;
-  readonly sent: number;
+  /** Due in this second but not sent (intended time). */
   readonly dropped: number;
+  /** Sent in this second (actual time): the achieved send rate. */
+  readonly sent: number;
+  /** Answered in this second (receipt time). */
   readonly committed: number;
   readonly failed: number;
   readonly errored: number;
   readonly timedOut: number;
+  /** Latency percentiles of the receipts of this second. */
   readonly latencyP50Ms: number | null;
   readonly latencyP99Ms: number | null;
   readonly inFlight: number;
@@ -42,10 +46,15 @@ export interface CollectorOptions {
   readonly timeoutMs: number;
 }
 
+type Counter = 'offered' | 'dropped' | 'sent' | 'committed' | 'failed' | 'errored' | 'timedOut';
+const COUNTERS: readonly Counter[] = ['offered', 'dropped', 'sent', 'committed', 'failed', 'errored', 'timedOut'];
+
 /**
  * Counts and times everything, in two books: transactions by their INTENDED time (warm-up or
- * measured: this decides whose latency counts), and events by when they HAPPENED (per-second
- * windows, throughput). All times are ms from the start of the run.
+ * measured: this decides whose latency counts), and events by the second they HAPPENED in (per-second
+ * windows, throughput). All times are ms from the start of the run. A second's counts are final
+ * once time has passed its end and the sender has handled everything due by then, which is when
+ * the runner closes its window.
  */
 export class Collector {
   readonly warmup = emptyBuckets();
@@ -55,10 +64,16 @@ export class Collector {
   sentInWindow = 0;
   readonly windows: WindowStats[] = [];
 
-  private current = { sent: 0, dropped: 0, committed: 0, failed: 0, errored: 0, timedOut: 0 };
-  private windowStartMs = 0;
-  /** Offered load by second of intended time. A transaction is due before its second closes, so each is counted in time. */
-  private readonly offeredBySecond: number[] = [];
+  private readonly bySecond: Record<Counter, number[]> = {
+    offered: [],
+    dropped: [],
+    sent: [],
+    committed: [],
+    failed: [],
+    errored: [],
+    timedOut: [],
+  };
+  private nextWindow = 0;
 
   private readonly options: CollectorOptions;
   /** Latency of measured transactions, intended send time to receipt. */
@@ -79,6 +94,12 @@ export class Collector {
     return new Collector(options, latency, sendLag, windowLatency);
   }
 
+  private count(counter: Counter, atMs: number): void {
+    const second = Math.max(0, Math.floor(atMs / 1000));
+    const series = this.bySecond[counter];
+    series[second] = (series[second] ?? 0) + 1;
+  }
+
   private book(intendedMs: number): Buckets {
     return intendedMs < this.options.warmupEndMs ? this.warmup : this.measured;
   }
@@ -87,25 +108,20 @@ export class Collector {
     return atMs >= this.options.warmupEndMs && atMs < this.options.endMs;
   }
 
-  private offer(intendedMs: number): void {
-    const second = Math.floor(intendedMs / 1000);
-    this.offeredBySecond[second] = (this.offeredBySecond[second] ?? 0) + 1;
-  }
-
   dropped(intendedMs: number): void {
-    this.offer(intendedMs);
     const b = this.book(intendedMs);
     b.scheduled++;
     b.dropped++;
-    this.current.dropped++;
+    this.count('offered', intendedMs);
+    this.count('dropped', intendedMs);
   }
 
   sent(intendedMs: number, atMs: number): void {
-    this.offer(intendedMs);
     const b = this.book(intendedMs);
     b.scheduled++;
     b.sent++;
-    this.current.sent++;
+    this.count('offered', intendedMs);
+    this.count('sent', atMs);
     if (this.inWindow(atMs)) this.sentInWindow++;
     if (b === this.measured) this.sendLag.record(Math.max(0, atMs - intendedMs));
   }
@@ -116,19 +132,19 @@ export class Collector {
     const latencyMs = atMs - intendedMs;
     if (status === 'committed') {
       b.committed++;
-      this.current.committed++;
+      this.count('committed', atMs);
       if (this.inWindow(atMs)) this.committedInWindow++;
     } else {
       b.failed++;
-      this.current.failed++;
+      this.count('failed', atMs);
     }
     this.windowLatency.record(latencyMs);
     if (b === this.measured) this.latency.record(latencyMs);
   }
 
-  errored(intendedMs: number): void {
+  errored(intendedMs: number, atMs: number): void {
     this.book(intendedMs).errored++;
-    this.current.errored++;
+    this.count('errored', atMs);
   }
 
   /**
@@ -138,28 +154,28 @@ export class Collector {
   timedOut(intendedMs: number): void {
     const b = this.book(intendedMs);
     b.timedOut++;
-    this.current.timedOut++;
+    this.count('timedOut', intendedMs + this.options.timeoutMs);
     this.windowLatency.record(this.options.timeoutMs);
     if (b === this.measured) this.latency.record(this.options.timeoutMs);
   }
 
-  /** Closes the current per-second window at `atMs`. */
-  closeWindow(atMs: number, inFlight: number): WindowStats {
-    const start = this.windowStartMs;
+  /** Closes the next one-second window (or the last, partial one); its counts must be final. */
+  closeWindow(inFlight: number): WindowStats {
+    const second = this.nextWindow++;
+    const start = second * 1000;
     const phase: Phase = start < this.options.warmupEndMs ? 'warmup' : start < this.options.endMs ? 'measured' : 'drain';
+    const at = (c: Counter): number => this.bySecond[c][second] ?? 0;
+    const counts = Object.fromEntries(COUNTERS.map((c) => [c, at(c)])) as Record<Counter, number>;
     const w: WindowStats = {
-      t: start / 1000,
+      t: second,
       phase,
-      offered: this.offeredBySecond[Math.floor(start / 1000)] ?? 0,
-      ...this.current,
+      ...counts,
       latencyP50Ms: this.windowLatency.percentile(50),
       latencyP99Ms: this.windowLatency.percentile(99),
       inFlight,
     };
     this.windows.push(w);
     this.windowLatency.reset();
-    this.current = { sent: 0, dropped: 0, committed: 0, failed: 0, errored: 0, timedOut: 0 };
-    this.windowStartMs = atMs;
     return w;
   }
 

@@ -96,7 +96,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       const intended = outstanding.get(id);
       if (intended === undefined) continue;
       outstanding.delete(id);
-      collector.errored(intended);
+      collector.errored(intended, clock.now() - t0);
       n++;
     }
     errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + n);
@@ -141,7 +141,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const closeWindows = (nowMs: number): void => {
     while (nowMs >= nextWindowMs) {
       sweepTimeouts(nextWindowMs);
-      const w = collector.closeWindow(nextWindowMs, outstanding.size);
+      const w = collector.closeWindow(outstanding.size);
       nextWindowMs += WINDOW_MS;
       options.onWindow?.(w, {
         elapsedMs: nowMs,
@@ -231,7 +231,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   for (const intended of outstanding.values()) collector.timedOut(intended);
   outstanding.clear();
   const finalMs = clock.now() - t0;
-  if (finalMs > nextWindowMs - WINDOW_MS) collector.closeWindow(finalMs, 0);
+  if (finalMs > nextWindowMs - WINDOW_MS) collector.closeWindow(0);
 
   const executor = hasExecutorStats(target) ? target.executorStats() : undefined;
   const verification = hasVerification(target) ? await target.verify() : undefined;

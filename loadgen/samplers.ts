@@ -10,13 +10,64 @@ export function uniform(n: number): Sampler {
   return { sample: (rng) => rng.int(n) };
 }
 
+/** Up to this many indices a Zipf sampler uses an alias table (12 bytes an index); above, rejection-inversion. */
+export const ZIPF_TABLE_MAX = 1 << 18;
+
 /**
- * Zipf(n, s): index k-1 drawn with probability ∝ 1/k^s, so index 0 is the hottest. Rejection-
- * inversion (Hörmann & Derflinger, 1996): O(1) memory and time whatever n, where an alias table
- * over 10 million accounts would cost 120 MB and seconds to build. s = 0 is uniform.
+ * Zipf(n, s): index k-1 drawn with probability ∝ 1/k^s, so index 0 is the hottest; s = 0 is
+ * uniform. Up to 262,144 indices an alias table (one draw and two lookups a sample, ~3 MB at
+ * most); above, rejection-inversion, O(1) memory whatever n, where a table over 10 million
+ * accounts would cost 120 MB and seconds to build.
  */
 export function zipf(n: number, s: number): Sampler {
   if (s === 0 || n === 1) return uniform(n);
+  if (n <= ZIPF_TABLE_MAX) {
+    const weights = new Float64Array(n);
+    for (let k = 0; k < n; k++) weights[k] = Math.pow(k + 1, -s);
+    return alias(weights);
+  }
+  return zipfRejectionInversion(n, s);
+}
+
+/**
+ * Vose's alias method: after O(n) set-up, a draw is one random number and two lookups. Each
+ * column i holds probability prob[i] of itself and the rest of its alias[i].
+ */
+export function alias(weights: Float64Array): Sampler {
+  const n = weights.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i] ?? 0;
+  const prob = new Float64Array(n);
+  const other = new Int32Array(n);
+  const scaled = new Float64Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = 0; i < n; i++) {
+    scaled[i] = ((weights[i] ?? 0) * n) / total;
+    ((scaled[i] ?? 0) < 1 ? small : large).push(i);
+  }
+  while (small.length > 0 && large.length > 0) {
+    const l = small.pop() ?? 0;
+    const g = large.pop() ?? 0;
+    prob[l] = scaled[l] ?? 0;
+    other[l] = g;
+    scaled[g] = (scaled[g] ?? 0) + (scaled[l] ?? 0) - 1;
+    ((scaled[g] ?? 0) < 1 ? small : large).push(g);
+  }
+  // What is left is 1 up to rounding.
+  for (const i of large) prob[i] = 1;
+  for (const i of small) prob[i] = 1;
+  return {
+    sample(rng) {
+      const u = rng.float() * n;
+      const i = Math.floor(u);
+      return u - i < (prob[i] ?? 1) ? i : (other[i] ?? i);
+    },
+  };
+}
+
+/** Zipf by rejection-inversion (Hörmann & Derflinger, 1996): O(1) memory and time whatever n. */
+export function zipfRejectionInversion(n: number, s: number): Sampler {
   const helper1 = (x: number): number =>
     Math.abs(x) > 1e-8 ? Math.log1p(x) / x : 1 - x * (0.5 - x * (1 / 3 - 0.25 * x));
   const helper2 = (x: number): number =>

@@ -26,8 +26,8 @@ export function swapThrough(view: StateView, layout: StateLayout, pool: number, 
   return out;
 }
 
-function unique(keys: StateKey[]): StateKey[] {
-  return keys.length <= 1 ? keys : [...new Set(keys)];
+function pushNew(keys: StateKey[], key: StateKey): void {
+  if (!keys.includes(key)) keys.push(key);
 }
 
 /** Token in and token out of a route encoded as [pool, dir, pool, dir, …] from `args[start]`. */
@@ -53,9 +53,13 @@ export const swap: Kind = {
   defaultCostUs: 30,
   declare({ layout }, sender, args) {
     const { tokenIn, tokenOut } = routeEnds(layout, args, 2);
-    const keys = [layout.balance(sender, tokenIn), layout.balance(sender, tokenOut)];
-    for (let i = 2; i + 1 < args.length; i += 2) keys.push(layout.reserve(args[i] ?? 0, 0), layout.reserve(args[i] ?? 0, 1));
-    return rmw(unique(keys));
+    const keys = [layout.balance(sender, tokenIn)];
+    pushNew(keys, layout.balance(sender, tokenOut));
+    for (let i = 2; i + 1 < args.length; i += 2) {
+      pushNew(keys, layout.reserve(args[i] ?? 0, 0));
+      pushNew(keys, layout.reserve(args[i] ?? 0, 1));
+    }
+    return rmw(keys);
   },
   apply(tx, view, { layout }) {
     const [amountIn = 0, minOut = 0] = tx.args;

@@ -45,22 +45,26 @@ export function defiGenerator(config: Config, f: TxFactory, blockSize: number): 
         name: 'swap',
         weight: weights.swap ?? 0,
         make(id) {
-          const route: number[] = [];
+          const sender = f.accounts.one(rng);
+          const args = [rng.between(min, max), 0];
           let pool = poolSampler.sample(rng);
           let dir = rng.int(2);
-          route.push(pool, dir);
+          args.push(pool, dir);
           let token = layout.pairs[pool]?.[1 - dir] ?? 0;
           const length = hops.pick(rng) + 1;
           for (let h = 1; h < length; h++) {
-            const next = (poolsOf[token] ?? []).filter((p) => p !== pool);
-            if (next.length === 0) break;
-            pool = next[among(next.length).sample(rng)] ?? pool;
+            // The next pool trades the token in hand; drawn by popularity among those, never the pool just used.
+            const candidates = poolsOf[token] ?? [];
+            if (candidates.length < 2) break;
+            const i = among(candidates.length - 1).sample(rng);
+            const at = candidates.indexOf(pool);
+            pool = candidates[at >= 0 && i >= at ? i + 1 : i] ?? pool;
             const pair = layout.pairs[pool] ?? [0, 0];
             dir = pair[0] === token ? 0 : 1;
-            route.push(pool, dir);
+            args.push(pool, dir);
             token = pair[1 - dir] ?? 0;
           }
-          return f.make(id, 'swap', f.accounts.one(rng), [rng.between(min, max), 0, ...route]);
+          return f.make(id, 'swap', sender, args);
         },
       },
       {

@@ -67,7 +67,7 @@ export function createWorkload(config: WorkloadConfig, seed: number, options: Wo
         const tx = g.interject?.(id);
         if (tx) return tx;
       }
-      const e = entries[pick.pick(rng)];
+      const e = entries.length === 1 ? entries[0] : entries[pick.pick(rng)];
       if (!e) throw new Error('no kind to draw');
       return e.make(id);
     },

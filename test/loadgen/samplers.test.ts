@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Rng } from '../../core/rng.js';
-import { uniform, zipf } from '../../loadgen/samplers.js';
+import { accountSampler, hotspot, uniform, Weighted, zipf, zipfRejectionInversion, type Sampler } from '../../loadgen/samplers.js';
 
 function frequencies(sample: (r: Rng) => number, n: number, draws: number): number[] {
   const rng = new Rng(123);
@@ -15,11 +15,15 @@ function frequencies(sample: (r: Rng) => number, n: number, draws: number): numb
 }
 
 describe('samplers', () => {
-  for (const s of [0.5, 0.8, 1, 1.2, 2]) {
-    test(`zipf(100, ${s}) draws rank k with probability ∝ 1/k^s`, () => {
+  const algorithms: [string, (n: number, s: number) => Sampler][] = [
+    ['alias table', zipf],
+    ['rejection-inversion', zipfRejectionInversion],
+  ];
+  for (const [algorithm, make] of algorithms) for (const s of [0.5, 0.8, 1, 1.2, 2]) {
+    test(`zipf(100, ${s}) by ${algorithm} draws rank k with probability ∝ 1/k^s`, () => {
       const n = 100;
       const draws = 200_000;
-      const freq = frequencies(zipf(n, s).sample, n, draws);
+      const freq = frequencies(make(n, s).sample, n, draws);
       let h = 0;
       for (let k = 1; k <= n; k++) h += k ** -s;
       for (const k of [1, 2, 3, 10, 50]) {
@@ -38,6 +42,35 @@ describe('samplers', () => {
     for (let i = 0; i < 10_000; i++) max = Math.max(max, sampler.sample(rng));
     assert.ok(max < 10_000_000);
     assert.ok(max > 1000, 'the tail is reached');
+  });
+
+  test('hotspot draws the hot set with the given probability', () => {
+    const freq = frequencies(hotspot(100, 5, 0.5).sample, 100, 100_000);
+    const hot = freq.slice(0, 5).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(hot - 0.5) < 0.01, `hot share ${hot}`);
+  });
+
+  test('groups: every payment goes from a member to its group pivot', () => {
+    const s = accountSampler({ kind: 'groups', groups: 10 }, 1000);
+    const rng = new Rng(4);
+    const pivots = new Set<number>();
+    for (let i = 0; i < 10_000; i++) {
+      const [from, to] = s.pair(rng);
+      assert.equal(to % 100, 0, 'the recipient is a pivot');
+      assert.equal(Math.floor(from / 100), to / 100, 'the sender is in the pivot\'s group');
+      assert.notEqual(from, to);
+      pivots.add(to);
+    }
+    assert.equal(pivots.size, 10);
+  });
+
+  test('weighted picks follow their weights, and never pick a zero weight', () => {
+    const w = new Weighted([1, 0, 3]);
+    const rng = new Rng(2);
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 40_000; i++) counts[w.pick(rng)]! += 1;
+    assert.equal(counts[1], 0);
+    assert.ok(Math.abs((counts[2] ?? 0) / 40_000 - 0.75) < 0.01);
   });
 
   test('uniform is flat', () => {
