@@ -11,6 +11,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { THRESHOLD_METRIC_NAMES } from '../core/thresholds.js';
 import { executorNames } from '../executors/index.js';
 import { DEFAULT_PROFILE } from './commands/common.js';
+import { analyzeCommand, ANALYZE_THREADS, type AnalyzeArgs } from './commands/analyze.js';
 import { runCommand, type RunArgs } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand, type ValidateArgs } from './commands/validate.js';
@@ -20,6 +21,7 @@ import { version } from './version.js';
 type Chosen =
   | { readonly command: 'run'; readonly args: RunArgs }
   | { readonly command: 'validate'; readonly args: ValidateArgs }
+  | { readonly command: 'analyze'; readonly args: AnalyzeArgs }
   | { readonly command: 'schema'; readonly args: { readonly out?: string } };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
@@ -77,12 +79,37 @@ function parser(onChosen: (c: Chosen) => void): Argv {
       (a) => onChosen({ command: 'validate', args: { profile: String(a.profile), json: a.json === true } }),
     )
     .command(
+      'analyze <input>',
+      'what the traffic allows any executor: W, critical path, S_max, S_list, S_lock, hot keys',
+      (y) =>
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'profile file (YAML)' })
+          .option('threads', { type: 'number', default: ANALYZE_THREADS, describe: 'threads T of the bounds' })
+          .option('blocks', { type: 'number', describe: 'analyse at most this many blocks [default: the profile\'s traffic, up to 1,000,000 tx]' })
+          .option('rate', { type: 'string', describe: 'arrival rate, replacing the profile\'s (changes how many transactions there are)' })
+          .option('duration', { type: 'string', describe: 'measured window, replacing the profile\'s' })
+          .option('seed', { type: 'string', describe: 'traffic seed, replacing the profile\'s' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the analysis as JSON' })
+          .example('$0 analyze profiles/defi.yaml --threads 32', 'how far 32 threads could go on this DeFi traffic'),
+      (a) =>
+        onChosen({
+          command: 'analyze',
+          args: {
+            input: String(a.input),
+            threads: Number(a.threads),
+            json: a.json === true,
+            overrides: defined({ rate: str(a.rate), duration: str(a.duration), seed: str(a.seed) }),
+            ...defined({ blocks: a.blocks === undefined ? undefined : Number(a.blocks) }),
+          },
+        }),
+    )
+    .command(
       'schema',
       'print the profile JSON Schema (for editors)',
       (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
       (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
     )
-    .demandCommand(1, 'name a command: run, validate or schema')
+    .demandCommand(1, 'name a command: run, validate, analyze or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -125,6 +152,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await runCommand(chosen.args, env);
       case 'validate':
         return await validateCommand(chosen.args, env);
+      case 'analyze':
+        return await analyzeCommand(chosen.args, env);
       case 'schema':
         return await schemaCommand(chosen.args, env);
     }

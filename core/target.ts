@@ -64,6 +64,39 @@ export interface Verification {
   readonly mismatch?: string;
 }
 
+/**
+ * What the executed blocks allowed, from their declared sets: the physical limit the executor's
+ * speed-up is measured against (shared/research/parallel-execution.md §4).
+ */
+export interface BoundSummary {
+  readonly threads: number;
+  readonly blocks: number;
+  readonly txs: number;
+  /** W: total work, µs of declared cost (a cost of 0 counts as 1). */
+  readonly work: number;
+  /** Σ CP: the blocks' longest read-after-write chains. */
+  readonly criticalPath: number;
+  /** W/CP: the parallelism of the traffic, with unlimited threads. */
+  readonly parallelism: number;
+  /** S_max(T) = W / Σ max(CP, W/T): no executor on T threads can beat it. */
+  readonly smax: number;
+  /** S_list(T): an executor that knew every block's DAG and had no overhead (index-priority list scheduling). */
+  readonly slist: number;
+  /** S_lock(T): the bound for executors that schedule by declared access locks (write-after-read counts too). */
+  readonly slock: number;
+  /** The keys most transactions touch, with their share of transactions, and of transactions writing them. */
+  readonly hotKeys: readonly { readonly key: string; readonly share: number; readonly writeShare: number }[];
+}
+
+export interface WithBlockAnalysis {
+  /** The bound of the blocks executed (those kept for verification), for `threads` threads. */
+  blockAnalysis(threads: number): BoundSummary;
+}
+
+export function hasBlockAnalysis(t: Target): t is Target & WithBlockAnalysis {
+  return typeof (t as Partial<WithBlockAnalysis>).blockAnalysis === 'function';
+}
+
 export interface WithVerification {
   verify(): Promise<Verification>;
 }

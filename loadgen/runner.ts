@@ -1,6 +1,6 @@
 import type { Clock, Timer } from '../core/clock.js';
 import { ParabenchError } from '../core/errors.js';
-import { hasExecutorStats, hasVerification, type ExecutorStats, type Target, type Verification } from '../core/target.js';
+import { hasBlockAnalysis, hasExecutorStats, hasVerification, type BoundSummary, type ExecutorStats, type Target, type Verification } from '../core/target.js';
 import type { Receipt, Tx } from '../core/tx.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { Collector, type Buckets, type WindowStats } from './collector.js';
@@ -61,6 +61,8 @@ export interface RunResult {
   readonly errors: readonly { message: string; count: number }[];
   readonly executor?: ExecutorStats;
   readonly verification?: Verification;
+  /** What the executed blocks allowed, from their declared sets, on the executor's thread count. */
+  readonly bound?: BoundSummary;
   /** Why the run stopped before its schedule ended, when it did. */
   readonly aborted?: string;
   /** Frees the histograms' memory. */
@@ -235,6 +237,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
   const executor = hasExecutorStats(target) ? target.executorStats() : undefined;
   const verification = hasVerification(target) ? await target.verify() : undefined;
+  const bound = hasBlockAnalysis(target) ? target.blockAnalysis(target.description.threads ?? 1) : undefined;
   await target.close();
 
   checkAccounting('warm-up', collector.warmup);
@@ -264,6 +267,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     errors: [...errorCounts].map(([message, count]) => ({ message, count })),
     ...(executor ? { executor } : {}),
     ...(verification ? { verification } : {}),
+    ...(bound ? { bound } : {}),
     ...(aborted ? { aborted } : {}),
     dispose: () => collector.dispose(),
   };

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Profile } from '../core/profile/schema.js';
-import type { ExecutorStats, TargetDescription, Verification } from '../core/target.js';
+import type { BoundSummary, ExecutorStats, TargetDescription, Verification } from '../core/target.js';
 import type { Buckets, RunResult, WindowStats } from '../loadgen/index.js';
 import { evaluateThresholds, type MetricSource, type ThresholdResult } from './thresholds.js';
 
@@ -68,6 +68,8 @@ export interface Summary {
     | null;
   /** Without a verifying target: checked false, and nothing claimed to match. */
   readonly verification: Omit<Verification, 'mismatch'> & { readonly mismatch: string | null };
+  /** What the executed blocks allowed (W/CP, S_max…), from their declared sets; null when the target cannot tell. */
+  readonly bound: BoundSummary | null;
   readonly thresholds: readonly ThresholdResult[];
   readonly windows: readonly WindowStats[];
   readonly unmatchedReceipts: number;
@@ -140,6 +142,7 @@ export function buildSummary(input: SummaryInput): Summary {
         }
       : null,
     verification,
+    bound: result.bound ? roundBound(result.bound) : null,
     thresholds,
     windows: result.windows,
     unmatchedReceipts: result.unmatchedReceipts,
@@ -213,6 +216,19 @@ function warnings(result: RunResult, verification: Summary['verification']): str
   }
   if (!verification.checked) out.push('the target does not support verification: its results were not checked against sequential execution');
   return out;
+}
+
+function roundBound(b: BoundSummary): BoundSummary {
+  return {
+    ...b,
+    work: round(b.work, 1),
+    criticalPath: round(b.criticalPath, 1),
+    parallelism: round(b.parallelism, 2),
+    smax: round(b.smax, 3),
+    slist: round(b.slist, 3),
+    slock: round(b.slock, 3),
+    hotKeys: b.hotKeys.map((k) => ({ key: k.key, share: round(k.share, 4), writeShare: round(k.writeShare, 4) })),
+  };
 }
 
 function round(x: number, digits: number): number {

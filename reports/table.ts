@@ -68,6 +68,12 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
     const extra = e.reexecutions > 0 || e.validations > 0 ? ` · ${e.reexecutions} re-executions · ${e.validations} validations` : '';
     row('executor', `${e.blocks} blocks · ${num(e.meanTxPerBlock, 1)} tx/block · ${num(e.usPerTx, 1)} µs/tx · ${num(e.execMs, 0)} ms executing${extra}`);
   }
+  if (s.bound) {
+    const b = s.bound;
+    const hot = b.hotKeys[0];
+    const hottest = hot ? ` · hottest ${hot.key} in ${(hot.share * 100).toFixed(1)}% of tx` : '';
+    row('contention', `W/CP ${num(b.parallelism, 1)} · S_max(${b.threads}) ${num(b.smax, 2)} · S_list ${num(b.slist, 2)} · S_lock ${num(b.slock, 2)}${hottest}`);
+  }
   const v = s.verification;
   if (!v.checked) row('verified', yellow('not checked'));
   else if (v.mismatch) row('verified', red(`MISMATCH: ${v.mismatch}`));

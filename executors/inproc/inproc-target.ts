@@ -1,6 +1,8 @@
 import type { Clock, Timer } from '../../core/clock.js';
-import type { ExecutorStats, Target, TargetDescription, TargetInit, Verification, WithExecutorStats, WithVerification } from '../../core/target.js';
+import type { BoundSummary, ExecutorStats, Target, TargetDescription, TargetInit, Verification, WithBlockAnalysis, WithExecutorStats, WithVerification } from '../../core/target.js';
 import type { Receipt, Tx } from '../../core/tx.js';
+import { StateLayout } from '../../ledger/index.js';
+import { BoundAccumulator } from '../bound/index.js';
 import type { Executor } from '../executor.js';
 import { createExecutor } from '../registry.js';
 import { verifyAgainstSequential, type RecordedBlock } from './oracle.js';
@@ -21,7 +23,7 @@ export interface InprocOptions {
  * wait in a pending queue until a block is full or its oldest transaction has waited the block
  * time; one block executes at a time, and its receipts are delivered when it completes.
  */
-export class InprocTarget implements Target, WithExecutorStats, WithVerification {
+export class InprocTarget implements Target, WithExecutorStats, WithVerification, WithBlockAnalysis {
   readonly description: TargetDescription;
   private readonly options: InprocOptions;
   private init: TargetInit | undefined;
@@ -83,6 +85,14 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
 
   executorStats(): ExecutorStats {
     return this.lastRoot === undefined ? { ...this.stats } : { ...this.stats, stateRoot: this.lastRoot };
+  }
+
+  blockAnalysis(threads: number): BoundSummary {
+    if (!this.init) throw new Error('blockAnalysis() before open()');
+    const layout = new StateLayout(this.init.genesis);
+    const acc = new BoundAccumulator(threads, (k) => layout.describe(k));
+    for (const { block } of this.recorded) acc.add(block.txs);
+    return acc.summary();
   }
 
   async verify(): Promise<Verification> {
