@@ -12,6 +12,7 @@ import { THRESHOLD_METRIC_NAMES } from '../core/thresholds.js';
 import { executorNames } from '../executors/index.js';
 import { DEFAULT_PROFILE } from './commands/common.js';
 import { analyzeCommand, ANALYZE_THREADS, type AnalyzeArgs } from './commands/analyze.js';
+import { recordCommand, type RecordArgs } from './commands/record.js';
 import { runCommand, type RunArgs } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand, type ValidateArgs } from './commands/validate.js';
@@ -22,6 +23,7 @@ type Chosen =
   | { readonly command: 'run'; readonly args: RunArgs }
   | { readonly command: 'validate'; readonly args: ValidateArgs }
   | { readonly command: 'analyze'; readonly args: AnalyzeArgs }
+  | { readonly command: 'record'; readonly args: RecordArgs }
   | { readonly command: 'schema'; readonly args: { readonly out?: string } };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
@@ -37,7 +39,9 @@ function parser(onChosen: (c: Chosen) => void): Argv {
       'run a profile and write summary.json',
       (y) =>
         y
-          .positional('profile', { type: 'string', default: DEFAULT_PROFILE, describe: 'profile file (YAML)' })
+          .positional('profile', { type: 'string', describe: `profile file (YAML) [default: ${DEFAULT_PROFILE}]` })
+          .option('trace', { type: 'string', describe: 'replay this trace (from parabench record) instead of a profile' })
+          .option('speed', { type: 'string', describe: 'replay speed factor with --trace (2: twice as fast)' })
           .option('rate', { type: 'string', describe: 'arrival rate in tx/s, replacing the profile\'s' })
           .option('duration', { type: 'string', describe: 'measured window, e.g. 10s (warm-up comes before it)' })
           .option('target', { type: 'string', describe: 'where the executor runs: inproc' })
@@ -49,15 +53,18 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('quiet', { type: 'boolean', default: false, describe: 'no live progress line' })
           .example('$0 run', 'the default profile: payments against the in-process sequential executor')
           .example('$0 run profiles/default.yaml --rate 20000 --duration 10s', 'a heavier, shorter run')
-          .example('$0 run my.yaml --json > summary.json', 'the summary for a script'),
+          .example('$0 run my.yaml --json > summary.json', 'the summary for a script')
+          .example('$0 run --trace defi.pbt --speed 2', 'replay a recorded trace at twice its speed'),
       (a) =>
         onChosen({
           command: 'run',
           args: {
-            profile: String(a.profile),
             json: a.json === true,
             quiet: a.quiet === true,
             ...defined({
+              profile: str(a.profile),
+              trace: str(a.trace),
+              speed: str(a.speed),
               rate: str(a.rate),
               duration: str(a.duration),
               target: str(a.target),
@@ -79,11 +86,28 @@ function parser(onChosen: (c: Chosen) => void): Argv {
       (a) => onChosen({ command: 'validate', args: { profile: String(a.profile), json: a.json === true } }),
     )
     .command(
+      'record <profile>',
+      'write the exact traffic of a profile, with its timing, to a trace file',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true, describe: 'profile file (YAML)' })
+          .option('trace', { type: 'string', demandOption: true, describe: 'the trace file to write (.gz compresses it)' })
+          .option('rate', { type: 'string', describe: 'arrival rate, replacing the profile\'s' })
+          .option('duration', { type: 'string', describe: 'measured window, replacing the profile\'s' })
+          .option('seed', { type: 'string', describe: 'traffic seed, replacing the profile\'s' })
+          .example('$0 record profiles/defi.yaml --trace defi.pbt.gz', 'then: $0 run --trace defi.pbt.gz'),
+      (a) =>
+        onChosen({
+          command: 'record',
+          args: { profile: String(a.profile), trace: String(a.trace), overrides: defined({ rate: str(a.rate), duration: str(a.duration), seed: str(a.seed) }) },
+        }),
+    )
+    .command(
       'analyze <input>',
       'what the traffic allows any executor: W, critical path, S_max, S_list, S_lock, hot keys',
       (y) =>
         y
-          .positional('input', { type: 'string', demandOption: true, describe: 'profile file (YAML)' })
+          .positional('input', { type: 'string', demandOption: true, describe: 'profile file (YAML) or trace' })
           .option('threads', { type: 'number', default: ANALYZE_THREADS, describe: 'threads T of the bounds' })
           .option('blocks', { type: 'number', describe: 'analyse at most this many blocks [default: the profile\'s traffic, up to 1,000,000 tx]' })
           .option('rate', { type: 'string', describe: 'arrival rate, replacing the profile\'s (changes how many transactions there are)' })
@@ -109,7 +133,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
       (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
       (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
     )
-    .demandCommand(1, 'name a command: run, validate, analyze or schema')
+    .demandCommand(1, 'name a command: run, validate, record, analyze or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -154,6 +178,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await validateCommand(chosen.args, env);
       case 'analyze':
         return await analyzeCommand(chosen.args, env);
+      case 'record':
+        return await recordCommand(chosen.args, env);
       case 'schema':
         return await schemaCommand(chosen.args, env);
     }

@@ -10,6 +10,8 @@ const codes = {
   PROFILE_SYNTAX: ExitCode.BadInput,
   PROFILE_INVALID: ExitCode.BadInput,
   OUTPUT_UNWRITABLE: ExitCode.BadInput,
+  TRACE_NOT_FOUND: ExitCode.BadInput,
+  TRACE_INVALID: ExitCode.BadInput,
   TARGET_FAILED: ExitCode.Internal,
   ACCOUNTING: ExitCode.Internal,
   INTERNAL: ExitCode.Internal,

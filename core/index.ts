@@ -9,3 +9,4 @@ export * from './thresholds.js';
 export * from './tx.js';
 export * from './profile/schema.js';
 export * from './profile/load.js';
+export * from './profile/hash.js';

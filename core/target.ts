@@ -84,8 +84,10 @@ export interface BoundSummary {
   readonly slist: number;
   /** S_lock(T): the bound for executors that schedule by declared access locks (write-after-read counts too). */
   readonly slock: number;
-  /** The keys most transactions touch, with their share of transactions, and of transactions writing them. */
+  /** The keys most transactions read or write, with their share of transactions, and of transactions writing them. */
   readonly hotKeys: readonly { readonly key: string; readonly share: number; readonly writeShare: number }[];
+  /** The keys most often updated by commutative adds, which order nothing (a fee coinbase in delta mode, aggregators). */
+  readonly deltaKeys: readonly { readonly key: string; readonly share: number }[];
 }
 
 export interface WithBlockAnalysis {

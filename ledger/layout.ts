@@ -181,6 +181,16 @@ export class StateLayout {
     return this.nsVoted.offset + proposal * this.accounts + voter;
   }
 
+  /** An account as reports show it: its number, or what a special account is. */
+  accountName(account: number): string {
+    if (account < this.accounts) return String(account);
+    if (account === this.coinbase) return 'coinbase';
+    if (account === this.oracleOperator) return 'oracle';
+    if (account === this.treasury) return 'treasury';
+    if (account < this.creatorBase) return `merchant ${account - this.merchantBase}`;
+    return `creator ${account - this.creatorBase}`;
+  }
+
   /** `balance[1][17]`: for messages and reports about a key. */
   describe(key: StateKey): string {
     for (const ns of this.spaces) {
@@ -192,7 +202,10 @@ export class StateLayout {
         idx.unshift(rest % dim);
         rest = Math.floor(rest / dim);
       }
-      return `${ns.name}${idx.map((i) => `[${i}]`).join('')}`;
+      // The last index of balances and nonces is an account: name the special ones.
+      const last = idx.length - 1;
+      const shown = idx.map((i, d) => (d === last && (ns === this.nsBalance || ns === this.nsNonce) ? this.accountName(i) : String(i)));
+      return `${ns.name}${shown.map((i) => `[${i}]`).join('')}`;
     }
     return `key ${key} (outside the state)`;
   }

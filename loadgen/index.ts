@@ -3,3 +3,4 @@ export { Collector, type Buckets, type WindowStats, type Phase } from './collect
 export { createWorkload, type Workload } from './workloads/index.js';
 export { createSchedule, type Schedule } from './schedules/index.js';
 export { uniform, zipf, type Sampler } from './samplers.js';
+export * from './traces/index.js';

@@ -176,6 +176,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const sendDue = (): boolean => {
     const nowMs = clock.now() - t0;
     const limit = sendLimit();
+    // A replayed trace may not have read `next` yet (Infinity): ask again on every slice.
+    if (nextIntended === Infinity && next < schedule.total) nextIntended = schedule.intendedMs(next);
     let batch: Tx[] = [];
     for (; next < limit && nextIntended <= nowMs; next++, nextIntended = next < schedule.total ? schedule.intendedMs(next) : Infinity) {
       const intended = nextIntended;

@@ -2,7 +2,7 @@
  * summary.json: the source of truth of a run, versioned. Scripts rely on its fields (DESIGN.md);
  * add fields freely, but change or remove one only with a new schema version.
  */
-import { createHash } from 'node:crypto';
+import { profileHash } from '../core/profile/hash.js';
 import type { Profile } from '../core/profile/schema.js';
 import type { BoundSummary, ExecutorStats, TargetDescription, Verification } from '../core/target.js';
 import type { Buckets, RunResult, WindowStats } from '../loadgen/index.js';
@@ -77,6 +77,17 @@ export interface Summary {
   /** Things that make the figures less trustworthy than they look, in words. */
   readonly warnings: readonly string[];
   readonly machine: MachineInfo;
+  /** Set when the run replayed a trace instead of generating its traffic. */
+  readonly trace: TraceInfo | null;
+}
+
+export interface TraceInfo {
+  readonly file: string;
+  readonly speed: number;
+  /** The hash of the profile the trace was recorded from. */
+  readonly recordedProfileHash: string;
+  /** Times the sender found its next transaction not yet read from the trace. */
+  readonly underruns: number;
 }
 
 export interface SummaryInput {
@@ -88,6 +99,7 @@ export interface SummaryInput {
   readonly schedule: string;
   readonly machine: MachineInfo;
   readonly version: string;
+  readonly trace?: TraceInfo;
 }
 
 export function buildSummary(input: SummaryInput): Summary {
@@ -114,7 +126,7 @@ export function buildSummary(input: SummaryInput): Summary {
     profile: {
       name: profile.name,
       file: input.file,
-      hash: createHash('sha256').update(JSON.stringify(profile)).digest('hex'),
+      hash: profileHash(profile),
       description: profile.description ?? null,
       seed: profile.seed,
       workload: input.workload,
@@ -147,8 +159,12 @@ export function buildSummary(input: SummaryInput): Summary {
     windows: result.windows,
     unmatchedReceipts: result.unmatchedReceipts,
     errors: result.errors,
-    warnings: warnings(result, verification),
+    warnings: [
+      ...warnings(result, verification),
+      ...(input.trace && input.trace.underruns > 0 ? [`the trace was read slower than it was sent ${input.trace.underruns} times: those transactions went out late`] : []),
+    ],
     machine: input.machine,
+    trace: input.trace ?? null,
   };
 }
 
@@ -228,6 +244,7 @@ function roundBound(b: BoundSummary): BoundSummary {
     slist: round(b.slist, 3),
     slock: round(b.slock, 3),
     hotKeys: b.hotKeys.map((k) => ({ key: k.key, share: round(k.share, 4), writeShare: round(k.writeShare, 4) })),
+    deltaKeys: b.deltaKeys.map((k) => ({ key: k.key, share: round(k.share, 4) })),
   };
 }
 

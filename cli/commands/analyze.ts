@@ -3,9 +3,11 @@ import type { ProfileOverrides } from '../../core/profile/load.js';
 import type { Tx } from '../../core/tx.js';
 import { BoundAccumulator, type BlockBound } from '../../executors/bound/index.js';
 import { StateLayout } from '../../ledger/index.js';
-import { createSchedule, createWorkload } from '../../loadgen/index.js';
+import { createSchedule, createWorkload, looksLikeTrace, TraceReader } from '../../loadgen/index.js';
+import type { GenesisSpec } from '../../core/genesis.js';
+import { ParabenchError } from '../../core/errors.js';
 import type { CliEnv } from '../env.js';
-import { loadUserProfile } from './common.js';
+import { loadUserProfile, userPath } from './common.js';
 
 export interface AnalyzeArgs {
   readonly input: string;
@@ -25,20 +27,16 @@ const MAX_TXS = 1_000_000;
  * the declared read/write sets — without running anything.
  */
 export async function analyzeCommand(args: AnalyzeArgs, env: CliEnv): Promise<number> {
-  const { profile, file } = await loadUserProfile(env, args.input, args.overrides);
-  const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
-  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
-  const blockSize = profile.target.blockSize;
-  const layout = new StateLayout(workload.genesis);
+  const input = await (await looksLikeTrace(userPath(env, args.input)) ? traceInput(args, env) : profileInput(args, env));
+  const { name, file, description, blockSize, genesis } = input;
+  const layout = new StateLayout(genesis);
   const acc = new BoundAccumulator(args.threads, (k) => layout.describe(k));
-  const maxBlocks = args.blocks ?? Math.ceil(Math.min(schedule.total, MAX_TXS) / blockSize);
+  const maxBlocks = args.blocks ?? Math.ceil(MAX_TXS / blockSize);
   const perBlock: (BlockBound & { index: number })[] = [];
-  let id = 0;
   const t0 = performance.now();
-  for (let b = 0; b < maxBlocks && id < schedule.total; b++) {
-    const txs: Tx[] = [];
-    for (; txs.length < blockSize && id < schedule.total; id++) txs.push(workload.next(id));
-    perBlock.push({ index: b, ...acc.add(txs) });
+  for await (const txs of input.blocks()) {
+    perBlock.push({ index: perBlock.length, ...acc.add(txs) });
+    if (perBlock.length >= maxBlocks) break;
   }
   const elapsedMs = performance.now() - t0;
   const summary = acc.summary();
@@ -57,9 +55,9 @@ export async function analyzeCommand(args: AnalyzeArgs, env: CliEnv): Promise<nu
   if (args.json) {
     const out = {
       schema: 'parabench.analysis/v1',
-      profile: profile.name,
+      profile: name,
       file,
-      workload: workload.description,
+      workload: description,
       blockSize,
       ...summary,
       blocks,
@@ -75,8 +73,8 @@ export async function analyzeCommand(args: AnalyzeArgs, env: CliEnv): Promise<nu
     return `${at(0).toFixed(2).padStart(8)} ${at(0.5).toFixed(2).padStart(8)} ${(s[s.length - 1] ?? 0).toFixed(2).padStart(8)}`;
   };
   const lines = [
-    `parabench analyze · ${profile.name} · ${summary.blocks} blocks of ≤${blockSize} tx (${summary.txs} tx) · T = ${T}`,
-    `  ${workload.description}`,
+    `parabench analyze · ${name} · ${summary.blocks} blocks of ≤${blockSize} tx (${summary.txs} tx) · T = ${T}`,
+    `  ${description}`,
     '',
     `  work W           ${Math.round(summary.work).toLocaleString('en-US')} µs of declared cost`,
     `  critical path    ${Math.round(summary.criticalPath).toLocaleString('en-US')} µs    W/CP ${summary.parallelism.toFixed(2)}`,
@@ -90,11 +88,72 @@ export async function analyzeCommand(args: AnalyzeArgs, env: CliEnv): Promise<nu
     '',
     `  hottest keys                 share of tx   writing it`,
     ...summary.hotKeys.map((k) => `    ${k.key.padEnd(26)} ${pct(k.share).padStart(10)} ${pct(k.writeShare).padStart(12)}`),
+    ...(summary.deltaKeys.length > 0
+      ? ['', `  added to, without conflict   share of tx`, ...summary.deltaKeys.slice(0, 3).map((k) => `    ${k.key.padEnd(26)} ${pct(k.share).padStart(10)}`)]
+      : []),
     '',
     `  (analysed in ${elapsedMs.toFixed(0)} ms)`,
   ];
   env.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.Passed;
+}
+
+interface Input {
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly blockSize: number;
+  readonly genesis: GenesisSpec;
+  blocks(): AsyncGenerator<Tx[]>;
+}
+
+async function profileInput(args: AnalyzeArgs, env: CliEnv): Promise<Input> {
+  const { profile, file } = await loadUserProfile(env, args.input, args.overrides);
+  const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
+  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
+  const blockSize = profile.target.blockSize;
+  return {
+    name: profile.name,
+    file,
+    description: workload.description,
+    blockSize,
+    genesis: workload.genesis,
+    async *blocks() {
+      for (let id = 0; id < schedule.total; ) {
+        const txs: Tx[] = [];
+        for (; txs.length < blockSize && id < schedule.total; id++) txs.push(workload.next(id));
+        yield txs;
+      }
+    },
+  };
+}
+
+async function traceInput(args: AnalyzeArgs, env: CliEnv): Promise<Input> {
+  const given = Object.keys(args.overrides);
+  if (given.length > 0) throw new ParabenchError('USAGE', `${given.map((g) => `--${g}`).join(', ')}: the trace fixes the traffic`);
+  const reader = await TraceReader.open(userPath(env, args.input), args.input);
+  const { header } = reader;
+  const blockSize = header.blockSize;
+  return {
+    name: header.profile.name,
+    file: args.input,
+    description: `trace of ${header.profile.name} (${header.count} tx)`,
+    blockSize,
+    genesis: header.genesis,
+    async *blocks() {
+      let txs: Tx[] = [];
+      for await (const batch of reader.batches()) {
+        for (const d of batch) {
+          txs.push(d.tx);
+          if (txs.length === blockSize) {
+            yield txs;
+            txs = [];
+          }
+        }
+      }
+      if (txs.length > 0) yield txs;
+    },
+  };
 }
 
 function round(x: number, digits: number): number {

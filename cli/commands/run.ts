@@ -2,47 +2,61 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ParabenchError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { ProfileOverrides } from '../../core/profile/load.js';
+import { resolveProfile, type LoadedProfile, type ProfileOverrides } from '../../core/profile/load.js';
+import { executorNames } from '../../executors/index.js';
 import { calibrateWork } from '../../ledger/index.js';
-import { createSchedule, createWorkload, run } from '../../loadgen/index.js';
+import { createSchedule, createWorkload, openTraceSource, run, type Schedule, type TraceSource, type Workload } from '../../loadgen/index.js';
 import { buildSummary, renderTable } from '../../reports/index.js';
 import type { CliEnv } from '../env.js';
 import { progressPrinter } from '../progress.js';
 import { createTarget } from '../targets.js';
 import { version } from '../version.js';
-import { loadUserProfile, userPath } from './common.js';
+import { DEFAULT_PROFILE, loadUserProfile, userPath } from './common.js';
 
 export interface RunArgs extends ProfileOverrides {
-  readonly profile: string;
+  readonly profile?: string;
+  /** Replay this trace instead of generating traffic. */
+  readonly trace?: string;
+  /** Replay speed: 2 sends the trace twice as fast. */
+  readonly speed?: string;
   readonly out?: string;
   readonly json: boolean;
   readonly quiet: boolean;
 }
 
+interface Plan {
+  readonly loaded: LoadedProfile;
+  readonly workload: Workload;
+  readonly schedule: Schedule;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly trace?: { readonly source: TraceSource; readonly file: string; readonly speed: number };
+}
+
 export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
-  const { profile, file } = await loadUserProfile(env, args.profile, args);
+  const interrupt = new AbortController();
+  const plan = args.trace === undefined ? await profilePlan(args, env) : await tracePlan(args, args.trace, env, interrupt);
+  const { profile, file } = plan.loaded;
   const outDir = args.out !== undefined ? userPath(env, args.out) : await freshRunDir(env, profile.name);
   await prepareOutDir(outDir, args.out ?? relative(env.cwd, outDir));
 
   // Calibrate before the clock starts: the first transaction must not pay for it.
   const workItersPerUs = calibrateWork();
-  const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
-  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
+  await plan.trace?.source.ready;
   const target = createTarget(profile.target);
   const progress = args.quiet ? undefined : progressPrinter(env.stderr);
-  const interrupt = new AbortController();
   const stopListening = env.onInterrupt(() => interrupt.abort());
   const loadAvgStart = env.host.loadAvg();
 
   let result;
   try {
     result = await run({
-      workload,
-      schedule,
+      workload: plan.workload,
+      schedule: plan.schedule,
       target,
       clock: env.clock,
-      warmupMs: profile.warmup,
-      durationMs: profile.duration,
+      warmupMs: plan.warmupMs,
+      durationMs: plan.durationMs,
       timeoutMs: profile.timeout,
       maxInFlight: profile.maxInFlight,
       signal: interrupt.signal,
@@ -52,6 +66,12 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
     stopListening();
     progress?.finish();
   }
+  // A trace that turned out corrupt halfway is bad input: its partial run is not a result.
+  const traceFailure = plan.trace?.source.failure();
+  if (traceFailure) {
+    result.dispose();
+    throw traceFailure;
+  }
 
   const { loadAvg, ...host } = env.host;
   const summary = buildSummary({
@@ -59,10 +79,20 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
     profile,
     file,
     target: target.description,
-    workload: workload.description,
-    schedule: schedule.description,
+    workload: plan.workload.description,
+    schedule: plan.schedule.description,
     machine: { ...host, loadAvgStart, loadAvgEnd: loadAvg(), workItersPerUs: Math.round(workItersPerUs * 10) / 10 },
     version,
+    ...(plan.trace
+      ? {
+          trace: {
+            file: plan.trace.file,
+            speed: plan.trace.speed,
+            recordedProfileHash: plan.trace.source.header.profile.hash,
+            underruns: plan.trace.source.underruns(),
+          },
+        }
+      : {}),
   });
   result.dispose();
 
@@ -75,6 +105,51 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
     env.stdout.write(renderTable(summary, { color, summaryPath: relative(env.cwd, summaryPath) }));
   }
   return summary.passed ? ExitCode.Passed : ExitCode.ThresholdsFailed;
+}
+
+async function profilePlan(args: RunArgs, env: CliEnv): Promise<Plan> {
+  const loaded = await loadUserProfile(env, args.profile ?? DEFAULT_PROFILE, args);
+  const { profile } = loaded;
+  if (args.speed !== undefined) {
+    throw new ParabenchError('USAGE', '--speed: applies only when replaying a trace (--trace FILE)');
+  }
+  return {
+    loaded,
+    workload: createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize }),
+    schedule: createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed),
+    warmupMs: profile.warmup,
+    durationMs: profile.duration,
+  };
+}
+
+/** A replay: the traffic and its timing come from the trace, the rest from the profile recorded in it. */
+async function tracePlan(args: RunArgs, trace: string, env: CliEnv, interrupt: AbortController): Promise<Plan> {
+  const fixed = (['rate', 'duration', 'seed'] as const).filter((f) => args[f] !== undefined);
+  if (args.profile !== undefined) {
+    throw new ParabenchError('USAGE', `give a profile or --trace, not both: the trace carries the profile it was recorded from`);
+  }
+  if (fixed.length > 0) {
+    throw new ParabenchError('USAGE', `${fixed.map((f) => `--${f}`).join(', ')}: the trace fixes the traffic; replay it faster or slower with --speed`);
+  }
+  const speed = args.speed === undefined ? 1 : Number(args.speed);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 1000) {
+    throw new ParabenchError('USAGE', `--speed: expected a factor above 0 (2 replays twice as fast), found ${JSON.stringify(args.speed)}`);
+  }
+  const source = await openTraceSource(userPath(env, trace), trace, speed, () => interrupt.abort());
+  const overrides: ProfileOverrides = {
+    ...(args.executor !== undefined ? { executor: args.executor } : {}),
+    ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    ...(args.target !== undefined ? { target: args.target } : {}),
+  };
+  const loaded = resolveProfile(structuredClone(source.header.config), `${trace} (its recorded profile)`, { overrides, knownExecutors: executorNames });
+  return {
+    loaded: { ...loaded, file: trace },
+    workload: source.workload,
+    schedule: source.schedule,
+    warmupMs: source.header.warmupMs / speed,
+    durationMs: source.header.durationMs / speed,
+    trace: { source, file: trace, speed },
+  };
 }
 
 /** reports/runs/<yyyymmdd-hhmmss>-<profile>, made unique if a run already took that second. */

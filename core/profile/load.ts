@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
+import { Document, LineCounter, parseDocument, isMap, isPair, isScalar } from 'yaml';
 import { z } from 'zod';
 import { ParabenchError } from '../errors.js';
 import { parseDuration } from '../duration.js';
@@ -41,6 +41,8 @@ export interface ProfileProblem {
 export interface LoadedProfile {
   readonly profile: Profile & { readonly name: string };
   readonly file: string;
+  /** The profile as written (overrides applied, name filled in): what a trace stores, to validate again on replay. */
+  readonly input: Record<string, unknown>;
 }
 
 export async function loadProfile(file: string, options: LoadOptions = {}): Promise<LoadedProfile> {
@@ -73,11 +75,24 @@ export function parseProfile(text: string, file: string, options: LoadOptions = 
       hint: 'Fix the YAML at that line; `parabench validate` checks a profile without running it.',
     });
   }
-  const raw: unknown = doc.toJS();
+  return resolveProfile(doc.toJS(), file, options, { doc, lineCounter });
+}
+
+/**
+ * Validates a profile given as data (from YAML, or from a trace's header), with overrides;
+ * `source` gives line numbers when the data came from a YAML document.
+ */
+export function resolveProfile(
+  raw: unknown,
+  file: string,
+  options: LoadOptions = {},
+  source?: { doc: Document; lineCounter: LineCounter },
+): LoadedProfile {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ParabenchError('PROFILE_INVALID', `${file}: expected a mapping of profile settings, found ${describeValue(raw)}`);
   }
-
+  const doc = source?.doc ?? new Document(raw);
+  const lineCounter = source?.lineCounter;
   const flagProblems = applyOverrides(raw as Record<string, unknown>, options.overrides ?? {}, options.knownExecutors);
   const parsed = profileSchema.safeParse(raw, { reportInput: true });
   const problems: ProfileProblem[] = [...flagProblems];
@@ -108,7 +123,7 @@ export function parseProfile(text: string, file: string, options: LoadOptions = 
     });
   }
   const name = parsed.data.name ?? basename(file, extname(file));
-  return { profile: { ...parsed.data, name }, file };
+  return { profile: { ...parsed.data, name }, file, input: { ...(raw as Record<string, unknown>), name } };
 }
 
 export function formatProblem(p: ProfileProblem): string {
@@ -171,7 +186,7 @@ function applyOverrides(raw: Record<string, unknown>, o: ProfileOverrides, known
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
-function toProblems(issue: Issue, raw: unknown, doc: Document, lc: LineCounter): ProfileProblem[] {
+function toProblems(issue: Issue, raw: unknown, doc: Document, lc: LineCounter | undefined): ProfileProblem[] {
   const path = issue.path;
   const at = dotted(path);
   const found = valueAt(raw, path);
@@ -250,7 +265,8 @@ function hasValueAt(root: unknown, path: Path): boolean {
 }
 
 /** Where a path is in the file: the key's own position for `key`, else its value's (or the nearest parent's). */
-function position(doc: Document, lc: LineCounter, path: Path, key = false): { line?: number; column?: number } {
+function position(doc: Document, lc: LineCounter | undefined, path: Path, key = false): { line?: number; column?: number } {
+  if (!lc) return {};
   for (let depth = path.length; depth >= 0; depth--) {
     const parentPath = path.slice(0, Math.max(0, depth - 1));
     const parent = depth === 0 ? doc.contents : doc.getIn(parentPath, true);

@@ -51,6 +51,7 @@ export class BoundAccumulator {
   private listTime = 0;
   private readonly touches = new Map<StateKey, number>();
   private readonly writes = new Map<StateKey, number>();
+  private readonly adds = new Map<StateKey, number>();
 
   constructor(threads: number, describe: (key: StateKey) => string) {
     this.threads = threads;
@@ -67,15 +68,14 @@ export class BoundAccumulator {
     this.smaxTime += Math.max(b.criticalPath, b.work / this.threads);
     this.slockTime += Math.max(b.criticalPathLock, b.work / this.threads);
     this.listTime += b.listMakespan;
+    // Hot means read or written: commutative adds do not order transactions, so they are counted apart.
     for (const tx of txs) {
-      const seen = new Set<StateKey>();
-      for (const k of tx.reads) seen.add(k);
-      for (const k of tx.deltas) seen.add(k);
+      for (const k of tx.reads) this.touches.set(k, (this.touches.get(k) ?? 0) + 1);
       for (const k of tx.writes) {
-        seen.add(k);
+        if (!tx.reads.includes(k)) this.touches.set(k, (this.touches.get(k) ?? 0) + 1);
         this.writes.set(k, (this.writes.get(k) ?? 0) + 1);
       }
-      for (const k of seen) this.touches.set(k, (this.touches.get(k) ?? 0) + 1);
+      for (const k of tx.deltas) this.adds.set(k, (this.adds.get(k) ?? 0) + 1);
     }
     return b;
   }
@@ -98,6 +98,10 @@ export class BoundAccumulator {
         share: ratio(n, this.txs),
         writeShare: ratio(this.writes.get(key) ?? 0, this.txs),
       })),
+      deltaKeys: [...this.adds]
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, hotKeys)
+        .map(([key, n]) => ({ key: this.describe(key), share: ratio(n, this.txs) })),
     };
   }
 }

@@ -1,0 +1,53 @@
+import { stat } from 'node:fs/promises';
+import { ExitCode } from '../../core/exit-codes.js';
+import { profileHash } from '../../core/profile/hash.js';
+import type { ProfileOverrides } from '../../core/profile/load.js';
+import { kindIds } from '../../ledger/index.js';
+import { createSchedule, createWorkload, recordTrace, TRACE_SCHEMA } from '../../loadgen/index.js';
+import type { CliEnv } from '../env.js';
+import { version } from '../version.js';
+import { loadUserProfile, userPath } from './common.js';
+
+export interface RecordArgs {
+  readonly profile: string;
+  readonly trace: string;
+  readonly overrides: ProfileOverrides;
+}
+
+/** `parabench record`: writes a profile's exact traffic, with intended send times, to a trace file. */
+export async function recordCommand(args: RecordArgs, env: CliEnv): Promise<number> {
+  const { profile, input } = await loadUserProfile(env, args.profile, args.overrides);
+  const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
+  const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
+  const path = userPath(env, args.trace);
+  const t0 = performance.now();
+  const count = await recordTrace(
+    path,
+    args.trace,
+    {
+      schema: TRACE_SCHEMA,
+      parabench: version,
+      createdAt: env.clock.wallNow().toISOString(),
+      seed: profile.seed,
+      profile: { name: profile.name, hash: profileHash(profile) },
+      config: input,
+      genesis: workload.genesis,
+      kinds: kindIds,
+      count: schedule.total,
+      warmupMs: profile.warmup,
+      durationMs: profile.duration,
+      blockSize: profile.target.blockSize,
+    },
+    workload,
+    schedule,
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const bytes = (await stat(path)).size;
+  env.stdout.write(
+    `recorded ${count} transactions to ${args.trace}: ${(bytes / 1e6).toFixed(1)} MB (${(bytes / Math.max(1, count)).toFixed(1)} B/tx), ` +
+      `${Math.round(count / Math.max(seconds, 1e-9)).toLocaleString('en-US')} tx/s\n` +
+      `  ${workload.description}\n  ${schedule.description} over ${(profile.warmup + profile.duration) / 1000} s · seed ${profile.seed}\n` +
+      `replay it with: parabench run --trace ${args.trace}\n`,
+  );
+  return ExitCode.Passed;
+}
