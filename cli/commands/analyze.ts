@@ -137,7 +137,7 @@ async function traceInput(args: AnalyzeArgs, env: CliEnv): Promise<Input> {
   return {
     name: header.profile.name,
     file: args.input,
-    description: `trace of ${header.profile.name} (${header.count} tx)`,
+    description: `${header.workload ?? header.profile.name} (from trace ${args.input}, ${header.count} tx)`,
     blockSize,
     genesis: header.genesis,
     async *blocks() {

@@ -32,6 +32,7 @@ export async function recordCommand(args: RecordArgs, env: CliEnv): Promise<numb
       profile: { name: profile.name, hash: profileHash(profile) },
       config: input,
       genesis: workload.genesis,
+      workload: workload.description,
       kinds: kindIds,
       count: schedule.total,
       warmupMs: profile.warmup,

@@ -1,6 +1,6 @@
 import type { BoundSummary } from '../../core/target.js';
 import type { StateKey, Tx } from '../../core/tx.js';
-import { buildDag, criticalPaths, listSchedule } from './dag.js';
+import { compact, criticalPaths, listSchedule, mvDag } from './dag.js';
 
 /** What a block allows, by its declared sets. Times are in µs of synthetic cost (0 counts as 1). */
 export interface BlockBound {
@@ -25,13 +25,14 @@ export function analyzeBlock(txs: readonly Tx[], threads: number): BlockBound {
   const cost = costs(txs);
   let work = 0;
   for (const c of cost) work += c;
-  const cp = criticalPaths(txs, cost);
+  const block = compact(txs);
+  const cp = criticalPaths(block, cost);
   return {
     txs: txs.length,
     work,
     criticalPath: cp.mv,
     criticalPathLock: cp.lock,
-    listMakespan: listSchedule(buildDag(txs, 'mv'), cost, threads),
+    listMakespan: listSchedule(mvDag(block), cost, threads),
   };
 }
 

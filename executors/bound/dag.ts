@@ -112,79 +112,150 @@ export function buildDag(txs: readonly Tx[], kind: DagKind): Dag {
 }
 
 /**
+ * A block's keys renamed to dense slots 0…keys-1, once: the passes that follow index typed
+ * arrays instead of hashing keys. Transaction i's reads are slots[readStart[i] … writeStart[i]),
+ * its writes up to deltaStart[i], its deltas up to readStart[i+1].
+ */
+export interface CompactBlock {
+  readonly n: number;
+  readonly keys: number;
+  readonly slots: Int32Array;
+  readonly readStart: Int32Array;
+  readonly writeStart: Int32Array;
+  readonly deltaStart: Int32Array;
+}
+
+export function compact(txs: readonly Tx[]): CompactBlock {
+  const n = txs.length;
+  let total = 0;
+  for (const tx of txs) total += tx.reads.length + tx.writes.length + tx.deltas.length;
+  const slots = new Int32Array(total);
+  const readStart = new Int32Array(n + 1);
+  const writeStart = new Int32Array(n);
+  const deltaStart = new Int32Array(n);
+  const ids = new Map<StateKey, number>();
+  let p = 0;
+  const put = (k: StateKey): void => {
+    let s = ids.get(k);
+    if (s === undefined) ids.set(k, (s = ids.size));
+    slots[p++] = s;
+  };
+  for (let i = 0; i < n; i++) {
+    const tx = txs[i]!;
+    readStart[i] = p;
+    for (const k of tx.reads) put(k);
+    writeStart[i] = p;
+    for (const k of tx.writes) put(k);
+    deltaStart[i] = p;
+    for (const k of tx.deltas) put(k);
+  }
+  readStart[n] = p;
+  return { n, keys: ids.size, slots, readStart, writeStart, deltaStart };
+}
+
+/**
  * The multi-version and lock critical paths of a block in one pass, without building either DAG:
  * per key it keeps the finish time of the last writer and the latest finish among readers and
  * adders since, which is all a longest path needs. Equal to max(finishTimes(buildDag(…))) — a
  * test holds it to that — at a fraction of the cost.
  */
-export function criticalPaths(txs: readonly Tx[], cost: Float64Array): { mv: number; lock: number } {
-  const slots = new Map<StateKey, number>();
-  let capacity = 1024;
-  let mvWriter: Float64Array = new Float64Array(capacity);
-  let mvAdders: Float64Array = new Float64Array(capacity);
-  let lkWriter: Float64Array = new Float64Array(capacity);
-  let lkReaders: Float64Array = new Float64Array(capacity);
-  let lkAdders: Float64Array = new Float64Array(capacity);
-  const slot = (k: StateKey): number => {
-    let s = slots.get(k);
-    if (s === undefined) {
-      s = slots.size;
-      slots.set(k, s);
-      if (s >= capacity) {
-        capacity *= 2;
-        const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
-          const b = new Float64Array(capacity);
-          b.set(a);
-          return b;
-        };
-        mvWriter = grow(mvWriter);
-        mvAdders = grow(mvAdders);
-        lkWriter = grow(lkWriter);
-        lkReaders = grow(lkReaders);
-        lkAdders = grow(lkAdders);
-      }
-    }
-    return s;
-  };
+export function criticalPaths(block: CompactBlock, cost: Float64Array): { mv: number; lock: number } {
+  const { n, slots, readStart, writeStart, deltaStart } = block;
+  const mvWriter = new Float64Array(block.keys);
+  const mvAdders = new Float64Array(block.keys);
+  const lkWriter = new Float64Array(block.keys);
+  const lkReaders = new Float64Array(block.keys);
+  const lkAdders = new Float64Array(block.keys);
   let cpMv = 0;
   let cpLock = 0;
-  const r: number[] = [];
-  const w: number[] = [];
-  const d: number[] = [];
-  for (let i = 0; i < txs.length; i++) {
-    const tx = txs[i]!;
-    r.length = 0;
-    w.length = 0;
-    d.length = 0;
-    for (const k of tx.reads) r.push(slot(k));
-    for (const k of tx.writes) w.push(slot(k));
-    for (const k of tx.deltas) d.push(slot(k));
+  for (let i = 0; i < n; i++) {
+    const r0 = readStart[i]!;
+    const w0 = writeStart[i]!;
+    const d0 = deltaStart[i]!;
+    const end = readStart[i + 1]!;
     let startMv = 0;
     let startLock = 0;
-    for (const s of r) {
+    for (let e = r0; e < w0; e++) {
+      const s = slots[e]!;
       startMv = Math.max(startMv, mvWriter[s]!, mvAdders[s]!);
       startLock = Math.max(startLock, lkWriter[s]!, lkAdders[s]!);
     }
-    for (const s of w) startLock = Math.max(startLock, lkWriter[s]!, lkReaders[s]!, lkAdders[s]!);
-    for (const s of d) startLock = Math.max(startLock, lkWriter[s]!, lkReaders[s]!);
+    for (let e = w0; e < d0; e++) {
+      const s = slots[e]!;
+      startLock = Math.max(startLock, lkWriter[s]!, lkReaders[s]!, lkAdders[s]!);
+    }
+    for (let e = d0; e < end; e++) {
+      const s = slots[e]!;
+      startLock = Math.max(startLock, lkWriter[s]!, lkReaders[s]!);
+    }
     const fMv = startMv + cost[i]!;
     const fLock = startLock + cost[i]!;
     if (fMv > cpMv) cpMv = fMv;
     if (fLock > cpLock) cpLock = fLock;
-    for (const s of w) {
+    for (let e = w0; e < d0; e++) {
+      const s = slots[e]!;
       mvWriter[s] = fMv;
       mvAdders[s] = 0;
       lkWriter[s] = fLock;
       lkReaders[s] = 0;
       lkAdders[s] = 0;
     }
-    for (const s of d) {
+    for (let e = d0; e < end; e++) {
+      const s = slots[e]!;
       if (fMv > mvAdders[s]!) mvAdders[s] = fMv;
       if (fLock > lkAdders[s]!) lkAdders[s] = fLock;
     }
-    for (const s of r) if (!w.includes(s) && fLock > lkReaders[s]!) lkReaders[s] = fLock;
+    readers: for (let e = r0; e < w0; e++) {
+      const s = slots[e]!;
+      for (let x = w0; x < d0; x++) if (slots[x] === s) continue readers;
+      if (fLock > lkReaders[s]!) lkReaders[s] = fLock;
+    }
   }
   return { mv: cpMv, lock: cpLock };
+}
+
+/**
+ * The multi-version DAG of a compact block: the same edges as buildDag(txs, 'mv'), from slots.
+ */
+export function mvDag(block: CompactBlock): Dag {
+  const { n, slots, readStart, writeStart, deltaStart } = block;
+  const lastWriter = new Int32Array(block.keys).fill(-1);
+  // Adders since the last write of each key, as linked lists over one pool.
+  const addersHead = new Int32Array(block.keys).fill(-1);
+  const entryTx = new IntPool(1024);
+  const entryNext = new IntPool(1024);
+  const predStart = new Int32Array(n + 1);
+  const preds = new IntPool(Math.max(16, n * 2));
+  const mark = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    predStart[i] = preds.length;
+    for (let e = readStart[i]!; e < writeStart[i]!; e++) {
+      const s = slots[e]!;
+      const w = lastWriter[s]!;
+      if (w >= 0 && mark[w] !== i) {
+        mark[w] = i;
+        preds.push(w);
+      }
+      for (let a = addersHead[s]!; a >= 0; a = entryNext.data[a]!) {
+        const t = entryTx.data[a]!;
+        if (t !== i && mark[t] !== i) {
+          mark[t] = i;
+          preds.push(t);
+        }
+      }
+    }
+    for (let e = writeStart[i]!; e < deltaStart[i]!; e++) {
+      lastWriter[slots[e]!] = i;
+      addersHead[slots[e]!] = -1;
+    }
+    for (let e = deltaStart[i]!; e < readStart[i + 1]!; e++) {
+      const s = slots[e]!;
+      entryTx.push(i);
+      addersHead[s] = entryNext.push(addersHead[s]!);
+    }
+  }
+  predStart[n] = preds.length;
+  return { n, predStart, preds: preds.data.slice(0, preds.length) };
 }
 
 /** Earliest finish of every transaction with unlimited threads: f_i = c_i + max f_pred. */

@@ -25,6 +25,8 @@ export interface TraceHeader {
   readonly createdAt: string;
   readonly seed: number;
   readonly profile: { readonly name: string; readonly hash: string };
+  /** The workload's one-line description, for reports of a replay. */
+  readonly workload?: string;
   /** The resolved profile that produced the trace (durations in ms): a replay runs with it. */
   readonly config: unknown;
   readonly genesis: GenesisSpec;

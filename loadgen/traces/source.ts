@@ -84,7 +84,7 @@ export async function openTraceSource(
   };
   const workload: Workload = {
     genesis: header.genesis,
-    description: `trace of ${header.profile.name} (${header.count} tx)`,
+    description: `${header.workload ?? header.profile.name} (replayed, ${header.count} tx)`,
     next(id): Tx {
       const d = at(id);
       if (d === undefined) throw new Error(`trace transaction ${id} asked for before it was read`);

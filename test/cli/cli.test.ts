@@ -167,6 +167,57 @@ describe('parabench run', () => {
   });
 });
 
+describe('parabench record, run --trace, analyze', () => {
+  test('record writes a trace that run --trace replays, exit 0', async () => {
+    const rec = await runCli(['record', 'profiles/small.yaml', '--trace', 'small.pbt'], { cwd });
+    assert.equal(rec.code, 0, rec.stderr);
+    assert.match(rec.stdout, /^recorded 1500 transactions to small\.pbt: /);
+    const out = await tempDir();
+    const r = await runCli(['run', '--trace', 'small.pbt', '--json', '--out', out], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.profile.name, 'small');
+    assert.deepEqual({ file: summary.trace.file, speed: summary.trace.speed }, { file: 'small.pbt', speed: 1 });
+    assert.equal(summary.tx.sent, 1000);
+    assert.equal(summary.verification.stateRootMatches, true);
+  });
+
+  test('a replay at 2× speed takes half the time, with the same transactions', async () => {
+    const r = await runCli(['run', '--trace', 'small.pbt', '--speed', '2', '--json', '--out', await tempDir()], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.window.durationMs, 1000);
+    assert.equal(summary.rate.requested, 1000);
+    assert.equal(summary.tx.sent + summary.warmupTx.sent, 1500);
+  });
+
+  test('run --trace refuses what the trace fixes, and a corrupt trace, with exit 2', async () => {
+    const fixed = await runCli(['run', '--trace', 'small.pbt', '--rate', '5'], { cwd });
+    assert.equal(fixed.code, 2);
+    assert.match(fixed.stderr, /^parabench: --rate: the trace fixes the traffic; replay it faster or slower with --speed/);
+    const bytes = await readFile(join(cwd, 'small.pbt'));
+    await writeFile(join(cwd, 'cut.pbt'), bytes.subarray(0, bytes.length - 100));
+    const cut = await runCli(['run', '--trace', 'cut.pbt', '--out', await tempDir()], { cwd });
+    assert.equal(cut.code, 2);
+    assert.match(cut.stderr, /^parabench: cut\.pbt: truncated after \d+ of 1500 transactions \(no trailer: the recording did not finish\) at byte \d+/);
+  });
+
+  test('analyze --json gives the bound of the traffic, from a profile or from its trace alike', async () => {
+    const fromProfile = await runCli(['analyze', 'profiles/small.yaml', '--threads', '8', '--json'], { cwd });
+    assert.equal(fromProfile.code, 0, fromProfile.stderr);
+    const a = JSON.parse(fromProfile.stdout);
+    for (const field of ['work', 'criticalPath', 'smax', 'slist', 'slock', 'parallelism']) assert.equal(typeof a[field], 'number', field);
+    assert.equal(a.threads, 8);
+    assert.equal(a.txs, 1500);
+    assert.ok(a.smax <= 8 && a.slist <= a.smax + 1e-9);
+    assert.ok(Array.isArray(a.hotKeys) && typeof a.hotKeys[0].key === 'string' && typeof a.hotKeys[0].share === 'number');
+    assert.equal(a.blocks.length, 15);
+    const fromTrace = JSON.parse((await runCli(['analyze', 'small.pbt', '--threads', '8', '--json'], { cwd })).stdout);
+    assert.deepEqual({ ...fromTrace, file: undefined, workload: undefined }, { ...a, file: undefined, workload: undefined });
+    assert.match(fromTrace.workload, /^payments \(transfer\) · 500 accounts · uniform \(from trace small\.pbt, 1500 tx\)$/);
+  });
+});
+
 describe('parabench validate, --help, errors', () => {
   test('validate says what a profile would do', async () => {
     const r = await runCli(['validate', 'profiles/small.yaml'], { cwd });
@@ -189,7 +240,7 @@ describe('parabench validate, --help, errors', () => {
   test('--help lists the commands, the exit codes and the executors', async () => {
     const top = await runCli(['--help'], { cwd });
     assert.equal(top.code, 0);
-    for (const c of ['run [profile]', 'validate <profile>', 'schema']) assert.ok(top.stdout.includes(c), c);
+    for (const c of ['run [profile]', 'validate <profile>', 'record <profile>', 'analyze <input>', 'schema']) assert.ok(top.stdout.includes(c), c);
     assert.match(top.stdout, /Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else/);
     const runHelp = await runCli(['run', '--help'], { cwd });
     assert.match(runHelp.stdout, /--executor +executor: sequential/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WorkloadConfig } from '../../core/profile/schema.js';
 import type { Tx } from '../../core/tx.js';
-import { analyzeBlock, BoundAccumulator, buildDag, criticalPaths, finishTimes, listSchedule } from '../../executors/bound/index.js';
+import { analyzeBlock, BoundAccumulator, buildDag, compact, criticalPaths, finishTimes, listSchedule, mvDag } from '../../executors/bound/index.js';
 import { Rng } from '../../core/rng.js';
 import { StateLayout } from '../../ledger/index.js';
 import { createWorkload } from '../../loadgen/index.js';
@@ -41,7 +41,7 @@ describe('the dependency DAG', () => {
     assert.deepEqual([0, 1, 2, 3, 4, 5].map(preds), [[], [0], [0, 1], [], [3], [3]]);
   });
 
-  test('the one-pass critical paths equal the longest paths of the DAGs built edge by edge', () => {
+  test('the fast paths (one-pass critical paths, the multi-version DAG from slots) equal the DAGs built key by key', () => {
     const rng = new Rng(12);
     for (let trial = 0; trial < 50; trial++) {
       const txs = Array.from({ length: 300 }, (_, i) => {
@@ -51,7 +51,10 @@ describe('the dependency DAG', () => {
       });
       const cost = Float64Array.from(txs.map((t) => t.costUs));
       const longest = (kind: 'mv' | 'lock'): number => Math.max(...finishTimes(buildDag(txs, kind), cost));
-      assert.deepEqual(criticalPaths(txs, cost), { mv: longest('mv'), lock: longest('lock') });
+      assert.deepEqual(criticalPaths(compact(txs), cost), { mv: longest('mv'), lock: longest('lock') });
+      const sorted = (d: { n: number; predStart: Int32Array; preds: Int32Array }): number[][] =>
+        Array.from({ length: d.n }, (_, i) => Array.from(d.preds.slice(d.predStart[i], d.predStart[i + 1])).sort((a, b) => a - b));
+      assert.deepEqual(sorted(mvDag(compact(txs))), sorted(buildDag(txs, 'mv')));
     }
   });
 
