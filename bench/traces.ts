@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tx } from '../core/tx.js';
 import { kindIds } from '../ledger/index.js';
-import { createSchedule, createWorkload, TRACE_SCHEMA, TraceReader, TraceWriter, type TraceHeader } from '../loadgen/index.js';
+import { createSchedule, createWorkload, openTraceSource, TRACE_SCHEMA, TraceReader, TraceWriter, type TraceHeader } from '../loadgen/index.js';
 import { fmt, median, RUNS, shippedProfile, Table } from './common.js';
 
 const rssMb = (): number => process.memoryUsage().rss / 1e6;
@@ -28,6 +28,45 @@ export async function benchTraces(big = 10_000_000): Promise<void> {
       blockSize: profile.target.blockSize,
     });
 
+    // Memory while recording and replaying a long trace: sampled as it goes, it must stay flat.
+    console.log(`traces: memory while recording and replaying ${fmt(big)} default-profile transactions`);
+    const path = join(dir, 'big.pbt');
+    const p = await shippedProfile('default');
+    const workload = createWorkload(p.workload, p.seed, { blockSize: 1000 });
+    const schedule = createSchedule({ kind: 'constant-rate', rate: 100_000 }, (big / 100_000) * 1000);
+    const samples = (label: string): { take(i: number): void; report(extra: string): void } => {
+      const seen: number[] = [];
+      return {
+        take(i) {
+          if (i % 1_000_000 === 0) seen.push(rssMb());
+        },
+        report(extra) {
+          console.log(`  ${label.padEnd(22)} RSS at each million: ${seen.map((m) => m.toFixed(0)).join(' ')} MB${extra}`);
+        },
+      };
+    };
+    let t0 = performance.now();
+    const rec = samples(`record ${fmt(big)} tx`);
+    const writer = await TraceWriter.create(path, path, header(schedule.total));
+    for (let i = 0; i < schedule.total; i++) {
+      rec.take(i);
+      if (writer.append(schedule.intendedMs(i), workload.next(i))) await writer.flush();
+    }
+    await writer.close();
+    const writeS = (performance.now() - t0) / 1000;
+    rec.report(` · ${fmt(schedule.total / writeS)} tx/s generated and written · ${((await stat(path)).size / 1e6).toFixed(0)} MB`);
+    t0 = performance.now();
+    // The replay path itself: the source reading ahead into its bounded queue, taken id by id as the runner does.
+    const replay = samples(`replay ${fmt(big)} tx`);
+    const source = await openTraceSource(path, path, 1);
+    for (let i = 0; i < source.schedule.total; i++) {
+      replay.take(i);
+      while (source.schedule.intendedMs(i) === Infinity) await new Promise((resolve) => setImmediate(resolve));
+      source.workload.next(i);
+    }
+    await source.done;
+    replay.report(` · ${fmt(source.schedule.total / ((performance.now() - t0) / 1000))} tx/s read and taken`);
+    console.log('');
     // Write and read rates of the format itself: 1M mainnet-like transactions made beforehand.
     const n = 1_000_000;
     const w = createWorkload(profile.workload, profile.seed, { blockSize: 1000 });
@@ -58,43 +97,6 @@ export async function benchTraces(big = 10_000_000): Promise<void> {
     console.log('traces: the format alone, 1,000,000 mainnet-like transactions made beforehand');
     table.print();
 
-    // Memory while recording and replaying a long trace: sampled as it goes, it must stay flat.
-    txs.length = 0;
-    const path = join(dir, 'big.pbt');
-    const p = await shippedProfile('default');
-    const workload = createWorkload(p.workload, p.seed, { blockSize: 1000 });
-    const schedule = createSchedule({ kind: 'constant-rate', rate: 100_000 }, (big / 100_000) * 1000);
-    const samples = (label: string): { take(i: number): void; report(extra: string): void } => {
-      const seen: number[] = [];
-      return {
-        take(i) {
-          if (i % 1_000_000 === 0) seen.push(rssMb());
-        },
-        report(extra) {
-          console.log(`  ${label.padEnd(22)} RSS at each million: ${seen.map((m) => m.toFixed(0)).join(' ')} MB${extra}`);
-        },
-      };
-    };
-    global.gc?.();
-    let t0 = performance.now();
-    const rec = samples(`record ${fmt(big)} tx`);
-    const writer = await TraceWriter.create(path, path, header(schedule.total));
-    for (let i = 0; i < schedule.total; i++) {
-      rec.take(i);
-      if (writer.append(schedule.intendedMs(i), workload.next(i))) await writer.flush();
-    }
-    await writer.close();
-    const writeS = (performance.now() - t0) / 1000;
-    rec.report(` · ${fmt(schedule.total / writeS)} tx/s generated and written · ${((await stat(path)).size / 1e6).toFixed(0)} MB`);
-    t0 = performance.now();
-    const replay = samples(`replay ${fmt(big)} tx`);
-    const reader = await TraceReader.open(path);
-    let i = 0;
-    for await (const batch of reader.batches()) {
-      for (let j = 0; j < batch.length; j++) replay.take(i++);
-    }
-    replay.report(` · ${fmt(i / ((performance.now() - t0) / 1000))} tx/s read`);
-    console.log(`  (median write and read rates above; memory: ${median([rssMb()]).toFixed(0)} MB at the end)\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
