@@ -3,7 +3,9 @@
  * machines are shared and noisy: every figure is the median of repeated runs; trust medians and
  * ratios measured side by side, not single runs.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { calibrateWork } from '../ledger/index.js';
 import { benchAnalyze } from './analyze.js';
 import { benchEngine } from './engine.js';
@@ -17,7 +19,15 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-console.log(
-  `parabench bench · node ${process.version} · ${cpus().length} cpus (${cpus()[0]?.model.trim()}) · load ${loadavg()[0]?.toFixed(2)} · work ${calibrateWork().toFixed(0)} rounds/µs\n`,
-);
-for (const name of asked.length > 0 ? asked : (Object.keys(suites) as (keyof typeof suites)[])) await suites[name]();
+if (process.env.PARABENCH_BENCH_SUITE !== undefined) {
+  await suites[process.env.PARABENCH_BENCH_SUITE as keyof typeof suites]();
+} else {
+  console.log(
+    `parabench bench · node ${process.version} · ${cpus().length} cpus (${cpus()[0]?.model.trim()}) · load ${loadavg()[0]?.toFixed(2)} · work ${calibrateWork().toFixed(0)} rounds/µs\n`,
+  );
+  // Each suite in a fresh process: one suite's garbage must not show in the next one's memory or timings.
+  for (const name of asked.length > 0 ? asked : Object.keys(suites)) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, PARABENCH_BENCH_SUITE: name } });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+}

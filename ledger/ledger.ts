@@ -1,6 +1,6 @@
 import type { GenesisSpec } from '../core/genesis.js';
 import type { StateKey, Tx, TxOutcome } from '../core/tx.js';
-import { fail, kinds, type Chain, type Declared } from './kinds/index.js';
+import { fail, kinds, NONE, type Chain, type Declared } from './kinds/index.js';
 import { StateLayout } from './layout.js';
 import type { StateView } from './state.js';
 import { burn, iterationsFor } from './work.js';
@@ -62,13 +62,13 @@ class WriteBuffer implements StateView {
   }
 }
 
-const UNKNOWN_KIND: Declared = Object.freeze({ reads: Object.freeze([]), writes: Object.freeze([]), deltas: Object.freeze([]), exact: true });
+const UNKNOWN_KIND: Declared = Object.freeze({ reads: NONE, writes: NONE, deltas: NONE, exact: true });
 
 /** Appends `key` unless it is there: declared sets are a handful of keys, so a scan is cheapest. */
 function including(keys: readonly StateKey[], key: StateKey): StateKey[] {
   if (keys.includes(key)) return keys as StateKey[];
-  // Kinds return fresh arrays, except the frozen empty one; never mutate that.
-  const out = Object.isFrozen(keys) ? [...keys] : (keys as StateKey[]);
+  // Kinds return fresh arrays, except the shared empty one; never mutate that.
+  const out = keys === NONE ? [] : (keys as StateKey[]);
   out.push(key);
   return out;
 }
@@ -105,19 +105,20 @@ export class Ledger implements Chain {
   declare(kind: string, sender: number, args: readonly number[]): Declared {
     const d = kinds[kind]?.declare(this, sender, args) ?? UNKNOWN_KIND;
     const same = d.reads === d.writes;
-    let reads = d.reads;
-    let writes = d.writes;
+    const nonce = this.layout.nonce(sender);
+    let reads = including(d.reads, nonce);
+    let writes = same ? reads : including(d.writes, nonce);
     let deltas = d.deltas;
-    const add = (key: StateKey): void => {
-      reads = including(reads, key);
-      writes = same ? reads : including(writes, key);
-    };
-    add(this.layout.nonce(sender));
     if (this.fee > 0) {
-      add(this.layout.balance(sender));
+      const payer = this.layout.balance(sender);
+      reads = including(reads, payer);
+      writes = same ? reads : including(writes, payer);
       const coinbase = this.layout.balance(this.layout.coinbase);
       if (this.feeDelta) deltas = including(deltas, coinbase);
-      else add(coinbase);
+      else {
+        reads = including(reads, coinbase);
+        writes = same ? reads : including(writes, coinbase);
+      }
     }
     return { reads, writes, deltas, exact: d.exact };
   }

@@ -16,7 +16,7 @@ export class TxFactory {
   readonly accounts: AccountSampler;
   readonly world: World;
   private readonly nonces: Float64Array;
-  private readonly costs: Map<string, number>;
+  private readonly costs: Record<string, number>;
 
   constructor(world: World, rng: Rng, accounts: AccountSampler, costUs: WorkloadConfig['costUs']) {
     this.world = world;
@@ -24,7 +24,7 @@ export class TxFactory {
     this.rng = rng;
     this.accounts = accounts;
     this.nonces = new Float64Array(this.ledger.layout.allAccounts);
-    this.costs = new Map(
+    this.costs = Object.fromEntries(
       Object.values(kinds).map((k) => [k.name, typeof costUs === 'number' ? costUs : (costUs?.[k.name] ?? k.defaultCostUs)]),
     );
   }
@@ -33,7 +33,7 @@ export class TxFactory {
     const nonce = this.nonces[sender] ?? 0;
     this.nonces[sender] = nonce + 1;
     const d = this.ledger.declare(kind, sender, args);
-    return { id, kind, sender, nonce, args, costUs: this.costs.get(kind) ?? 0, reads: d.reads, writes: d.writes, deltas: d.deltas, exact: d.exact };
+    return { id, kind, sender, nonce, args, costUs: this.costs[kind] ?? 0, reads: d.reads, writes: d.writes, deltas: d.deltas, exact: d.exact };
   }
 
   /** An account other than `not`. */
