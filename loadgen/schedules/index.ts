@@ -21,7 +21,7 @@ export function createSchedule(config: ScheduleConfig, totalMs: number, seed = 1
         rate = stage.target;
       }
       const peak = Math.max(config.startRate, ...config.stages.map((s) => s.target));
-      return piecewise(segments, totalMs, `ramping-rate from ${config.startRate} tx/s over ${config.stages.length} stages (peak ${peak} tx/s)`);
+      return piecewise(segments, totalMs, `ramping-rate from ${config.startRate} tx/s over ${config.stages.length} stage${config.stages.length === 1 ? '' : 's'} (peak ${peak} tx/s)`);
     }
     case 'steps': {
       const points = Object.entries(config.steps)
