@@ -3,8 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tx } from '../core/tx.js';
-import { kindIds } from '../ledger/index.js';
-import { createSchedule, createWorkload, openTraceSource, TRACE_SCHEMA, TraceReader, TraceWriter, type TraceHeader } from '../loadgen/index.js';
+import { createSchedule, createWorkload, openTraceSource, traceHeader, TraceReader, TraceWriter, type TraceHeader } from '../loadgen/index.js';
 import { fmt, median, RUNS, shippedProfile, Table } from './common.js';
 
 const rssMb = (): number => process.memoryUsage().rss / 1e6;
@@ -13,20 +12,8 @@ export async function benchTraces(big = 10_000_000): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'parabench-bench-'));
   try {
     const profile = await shippedProfile('mainnet-like');
-    const header = (count: number): TraceHeader => ({
-      schema: TRACE_SCHEMA,
-      parabench: 'bench',
-      createdAt: new Date().toISOString(),
-      seed: profile.seed,
-      profile: { name: profile.name, hash: '' },
-      config: {},
-      genesis: createWorkload(profile.workload, profile.seed).genesis,
-      kinds: kindIds,
-      count,
-      warmupMs: 0,
-      durationMs: 0,
-      blockSize: profile.target.blockSize,
-    });
+    const header = (count: number): TraceHeader =>
+      traceHeader({ profile, config: {}, workload: createWorkload(profile.workload, profile.seed), count, parabench: 'bench', createdAt: new Date() });
 
     // Memory while recording and replaying a long trace: sampled as it goes, it must stay flat.
     console.log(`traces: memory while recording and replaying ${fmt(big)} default-profile transactions`);

@@ -1,9 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { ExitCode } from '../../core/exit-codes.js';
-import { profileHash } from '../../core/profile/hash.js';
 import type { ProfileOverrides } from '../../core/profile/load.js';
-import { kindIds } from '../../ledger/index.js';
-import { createSchedule, createWorkload, recordTrace, TRACE_SCHEMA } from '../../loadgen/index.js';
+import { createSchedule, createWorkload, recordTrace, traceHeader } from '../../loadgen/index.js';
 import type { CliEnv } from '../env.js';
 import { version } from '../version.js';
 import { loadUserProfile, userPath } from './common.js';
@@ -24,21 +22,7 @@ export async function recordCommand(args: RecordArgs, env: CliEnv): Promise<numb
   const count = await recordTrace(
     path,
     args.trace,
-    {
-      schema: TRACE_SCHEMA,
-      parabench: version,
-      createdAt: env.clock.wallNow().toISOString(),
-      seed: profile.seed,
-      profile: { name: profile.name, hash: profileHash(profile) },
-      config: input,
-      genesis: workload.genesis,
-      workload: workload.description,
-      kinds: kindIds,
-      count: schedule.total,
-      warmupMs: profile.warmup,
-      durationMs: profile.duration,
-      blockSize: profile.target.blockSize,
-    },
+    traceHeader({ profile, config: input, workload, count: schedule.total, parabench: version, createdAt: env.clock.wallNow() }),
     workload,
     schedule,
   );

@@ -1,7 +1,7 @@
 import type { StateKey } from '../../core/tx.js';
 import type { StateLayout } from '../layout.js';
 import type { StateView } from '../state.js';
-import { COMMITTED, fail, mulDiv, rmw, type Kind } from './kind.js';
+import { COMMITTED, credit, debit, fail, mulDiv, rmw, type Kind } from './kind.js';
 
 /** The pool's fee, in basis points of the input; it stays in the pool, so x·y never decreases. */
 export const SWAP_FEE_BPS = 30;
@@ -64,10 +64,7 @@ export const swap: Kind = {
   apply(tx, view, { layout }) {
     const [amountIn = 0, minOut = 0] = tx.args;
     const { tokenIn, tokenOut } = routeEnds(layout, tx.args, 2);
-    const from = layout.balance(tx.sender, tokenIn);
-    const balance = view.read(from);
-    if (balance < amountIn) return fail('insufficient-funds');
-    view.write(from, balance - amountIn);
+    if (!debit(view, layout.balance(tx.sender, tokenIn), amountIn)) return fail('insufficient-funds');
     let amount = amountIn;
     let token = tokenIn;
     for (let i = 2; i + 1 < tx.args.length; i += 2) {
@@ -80,8 +77,7 @@ export const swap: Kind = {
       token = pair[1 - dir] ?? 0;
     }
     if (amount < minOut) return fail('slippage');
-    const to = layout.balance(tx.sender, tokenOut);
-    view.write(to, view.read(to) + amount);
+    credit(view, layout.balance(tx.sender, tokenOut), amount);
     return COMMITTED;
   },
 };
@@ -119,15 +115,11 @@ export const addLiquidity: Kind = {
     const amount1 = mulDiv(amount0, r1, r0) + 1;
     const minted = mulDiv(amount0, total, r0);
     if (minted <= 0) return fail('too-small');
-    const a = view.read(balA);
-    const b = view.read(balB);
-    if (a < amount0 || b < amount1) return fail('insufficient-funds');
-    view.write(balA, a - amount0);
-    view.write(balB, b - amount1);
+    if (!debit(view, balA, amount0) || !debit(view, balB, amount1)) return fail('insufficient-funds');
     view.write(r0Key, r0 + amount0);
     view.write(r1Key, r1 + amount1);
     view.write(sharesKey, total + minted);
-    view.write(lpKey, view.read(lpKey) + minted);
+    credit(view, lpKey, minted);
     return COMMITTED;
   },
 };
@@ -155,8 +147,8 @@ export const removeLiquidity: Kind = {
     view.write(sharesKey, total - shares);
     view.write(r0Key, r0 - out0);
     view.write(r1Key, r1 - out1);
-    view.write(balA, view.read(balA) + out0);
-    view.write(balB, view.read(balB) + out1);
+    credit(view, balA, out0);
+    credit(view, balB, out1);
     return COMMITTED;
   },
 };

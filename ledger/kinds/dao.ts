@@ -1,4 +1,4 @@
-import { COMMITTED, fail, type Kind } from './kind.js';
+import { COMMITTED, credit, debit, fail, type Kind } from './kind.js';
 
 const OPEN = 1;
 const EXECUTED = 2;
@@ -52,7 +52,7 @@ export const vote: Kind = {
     view.write(voted, 1);
     const count = layout.proposal(d, choice === 1 ? 1 : 2);
     if (tally === 1) view.add(count, 1);
-    else view.write(count, view.read(count) + 1);
+    else credit(view, count, 1);
     return COMMITTED;
   },
 };
@@ -79,13 +79,9 @@ export const executeProposal: Kind = {
     const yes = view.read(layout.proposal(d, 1));
     const no = view.read(layout.proposal(d, 2));
     if (yes <= no || yes < (genesis.dao?.quorum ?? 0)) return fail('not-passed');
-    const treasury = layout.balance(layout.treasury);
-    const funds = view.read(treasury);
-    if (funds < amount) return fail('treasury-empty');
+    if (!debit(view, layout.balance(layout.treasury), amount)) return fail('treasury-empty');
     view.write(stateKey, EXECUTED);
-    view.write(treasury, funds - amount);
-    const dest = layout.balance(to);
-    view.write(dest, view.read(dest) + amount);
+    credit(view, layout.balance(to), amount);
     return COMMITTED;
   },
 };

@@ -1,5 +1,5 @@
 import type { Chain } from './kind.js';
-import { COMMITTED, fail, type Kind } from './kind.js';
+import { COMMITTED, credit, debit, fail, type Kind } from './kind.js';
 
 function isPlayer(account: number, chain: Chain): boolean {
   return account < (chain.genesis.game?.players ?? 0);
@@ -24,20 +24,14 @@ export const craft: Kind = {
     const [t = 0, supply = 0] = tx.args;
     if (!isPlayer(tx.sender, chain)) return fail('not-player');
     if (t + 1 >= (genesis.game?.itemTypes ?? 0)) return fail('no-recipe');
-    const from = layout.inventory(tx.sender, t);
-    const have = view.read(from);
-    if (have < 2) return fail('not-enough-items');
-    view.write(from, have - 2);
-    const to = layout.inventory(tx.sender, t + 1);
-    view.write(to, view.read(to) + 1);
-    const consumed = layout.worldSupply(t);
-    const produced = layout.worldSupply(t + 1);
+    if (!debit(view, layout.inventory(tx.sender, t), 2)) return fail('not-enough-items');
+    credit(view, layout.inventory(tx.sender, t + 1), 1);
     if (supply === 1) {
-      view.add(consumed, -2);
-      view.add(produced, 1);
+      view.add(layout.worldSupply(t), -2);
+      view.add(layout.worldSupply(t + 1), 1);
     } else {
-      view.write(consumed, view.read(consumed) - 2);
-      view.write(produced, view.read(produced) + 1);
+      credit(view, layout.worldSupply(t), -2);
+      credit(view, layout.worldSupply(t + 1), 1);
     }
     return COMMITTED;
   },
@@ -59,12 +53,8 @@ export const itemTrade: Kind = {
     const [to = 0, t = 0, count = 0] = tx.args;
     if (!isPlayer(tx.sender, chain) || !isPlayer(to, chain)) return fail('not-player');
     if (t >= (genesis.game?.itemTypes ?? 0) || count <= 0) return fail('bad-item');
-    const from = layout.inventory(tx.sender, t);
-    const have = view.read(from);
-    if (have < count) return fail('not-enough-items');
-    view.write(from, have - count);
-    const dest = layout.inventory(to, t);
-    view.write(dest, view.read(dest) + count);
+    if (!debit(view, layout.inventory(tx.sender, t), count)) return fail('not-enough-items');
+    credit(view, layout.inventory(to, t), count);
     return COMMITTED;
   },
 };

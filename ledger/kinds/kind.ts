@@ -55,6 +55,19 @@ export function rmw(keys: readonly StateKey[], deltas: readonly StateKey[] = NON
   return { reads: keys, writes: keys, deltas, exact: true };
 }
 
+/** Takes `amount` from the value at `key`; false, writing nothing, when there is not that much. */
+export function debit(view: StateView, key: StateKey, amount: number): boolean {
+  const have = view.read(key);
+  if (have < amount) return false;
+  view.write(key, have - amount);
+  return true;
+}
+
+/** Adds `amount` to the value at `key` by read-modify-write (a conflict on the key, unlike `view.add`). */
+export function credit(view: StateView, key: StateKey, amount: number): void {
+  view.write(key, view.read(key) + amount);
+}
+
 /** floor(a·b/c) exactly, going through BigInt only when a·b leaves the safe integers. */
 export function mulDiv(a: number, b: number, c: number): number {
   const p = a * b;

@@ -1,4 +1,4 @@
-import { COMMITTED, fail, mulDiv, productAtLeast, rmw, type Kind } from './kind.js';
+import { COMMITTED, credit, debit, fail, mulDiv, productAtLeast, rmw, type Kind } from './kind.js';
 
 /** A borrow may take debt up to this share of the collateral's value. */
 export const LTV_BPS = 7_500;
@@ -10,6 +10,11 @@ export const CLOSE_FACTOR_BPS = 5_000;
 export const BONUS_BPS = 500;
 
 // Market m lends token m + 1; its price is oracle[m + 1].
+
+/** collateral · priceC · shareBps/10⁴ ≥ debt · priceM, in exact integer arithmetic. */
+function covers(collateral: number, priceC: number, shareBps: number, debt: number, priceM: number): boolean {
+  return productAtLeast(mulDiv(collateral, priceC, 10_000), shareBps, debt, priceM);
+}
 
 function isLendingUser(user: number, users: number | undefined): boolean {
   return user < (users ?? 0);
@@ -25,14 +30,9 @@ export const deposit: Kind = {
     const [m = 0, amount = 0] = tx.args;
     if (m >= (genesis.lending?.markets ?? 0)) return fail('no-such-market');
     if (!isLendingUser(tx.sender, genesis.lending?.users)) return fail('not-lending-user');
-    const bal = layout.balance(tx.sender, m + 1);
-    const have = view.read(bal);
-    if (have < amount) return fail('insufficient-funds');
-    view.write(bal, have - amount);
-    const pos = layout.supplied(m, tx.sender);
-    view.write(pos, view.read(pos) + amount);
-    const total = layout.marketTotal(m, 0);
-    view.write(total, view.read(total) + amount);
+    if (!debit(view, layout.balance(tx.sender, m + 1), amount)) return fail('insufficient-funds');
+    credit(view, layout.supplied(m, tx.sender), amount);
+    credit(view, layout.marketTotal(m, 0), amount);
     return COMMITTED;
   },
 };
@@ -58,16 +58,13 @@ export const borrow: Kind = {
     const debtKey = layout.borrowed(m, tx.sender);
     const debt = view.read(debtKey) + amount;
     const collateral = view.read(layout.supplied(c, tx.sender));
-    // collateral · price_c · LTV ≥ debt · price_m, in exact integer arithmetic.
-    const collateralValue = mulDiv(collateral, view.read(layout.oracle(c + 1)), 10_000);
-    if (!productAtLeast(collateralValue, LTV_BPS, debt, view.read(layout.oracle(m + 1)))) return fail('undercollateralized');
+    if (!covers(collateral, view.read(layout.oracle(c + 1)), LTV_BPS, debt, view.read(layout.oracle(m + 1)))) return fail('undercollateralized');
     const borrowedKey = layout.marketTotal(m, 1);
     const borrowedTotal = view.read(borrowedKey);
     if (view.read(layout.marketTotal(m, 0)) - borrowedTotal < amount) return fail('no-cash');
     view.write(debtKey, debt);
     view.write(borrowedKey, borrowedTotal + amount);
-    const bal = layout.balance(tx.sender, m + 1);
-    view.write(bal, view.read(bal) + amount);
+    credit(view, layout.balance(tx.sender, m + 1), amount);
     return COMMITTED;
   },
 };
@@ -86,13 +83,9 @@ export const repay: Kind = {
     const debt = view.read(debtKey);
     if (debt <= 0) return fail('no-debt');
     const pay = Math.min(debt, amount);
-    const bal = layout.balance(tx.sender, m + 1);
-    const have = view.read(bal);
-    if (have < pay) return fail('insufficient-funds');
-    view.write(bal, have - pay);
+    if (!debit(view, layout.balance(tx.sender, m + 1), pay)) return fail('insufficient-funds');
     view.write(debtKey, debt - pay);
-    const total = layout.marketTotal(m, 1);
-    view.write(total, view.read(total) - pay);
+    credit(view, layout.marketTotal(m, 1), -pay);
     return COMMITTED;
   },
 };
@@ -130,23 +123,16 @@ export const liquidate: Kind = {
     const priceM = view.read(layout.oracle(m + 1));
     const priceC = view.read(layout.oracle(c + 1));
     if (debt <= 0) return fail('no-debt');
-    const collateralValue = mulDiv(collateral, priceC, 10_000);
-    if (productAtLeast(collateralValue, LIQUIDATION_BPS, debt, priceM)) return fail('healthy');
+    if (covers(collateral, priceC, LIQUIDATION_BPS, debt, priceM)) return fail('healthy');
     const repaid = Math.max(1, mulDiv(debt, CLOSE_FACTOR_BPS, 10_000));
-    const pay = layout.balance(tx.sender, m + 1);
-    const have = view.read(pay);
-    if (have < repaid) return fail('insufficient-funds');
+    if (!debit(view, layout.balance(tx.sender, m + 1), repaid)) return fail('insufficient-funds');
     // Collateral worth the repaid debt plus the bonus, at the oracle prices, capped at what there is.
     const seized = Math.min(collateral, mulDiv(mulDiv(repaid, priceM, priceC), 10_000 + BONUS_BPS, 10_000));
-    view.write(pay, have - repaid);
     view.write(debtKey, debt - repaid);
-    const borrowedTotal = layout.marketTotal(m, 1);
-    view.write(borrowedTotal, view.read(borrowedTotal) - repaid);
+    credit(view, layout.marketTotal(m, 1), -repaid);
     view.write(collKey, collateral - seized);
-    const suppliedTotal = layout.marketTotal(c, 0);
-    view.write(suppliedTotal, view.read(suppliedTotal) - seized);
-    const receive = layout.balance(tx.sender, c + 1);
-    view.write(receive, view.read(receive) + seized);
+    credit(view, layout.marketTotal(c, 0), -seized);
+    credit(view, layout.balance(tx.sender, c + 1), seized);
     return COMMITTED;
   },
 };

@@ -1,4 +1,4 @@
-import { COMMITTED, fail, mulDiv, rmw, type Kind } from './kind.js';
+import { COMMITTED, credit, debit, fail, mulDiv, rmw, type Kind } from './kind.js';
 
 /** The creator's royalty on every marketplace sale. */
 export const ROYALTY_BPS = 500;
@@ -36,10 +36,7 @@ export const nftMint: Kind = {
       if (view.read(layout.nftOwner(c, id)) !== 0) return fail('already-minted');
       view.add(layout.nftCounter(c), 1);
     }
-    const payer = layout.balance(tx.sender);
-    const balance = view.read(payer);
-    if (balance < nft.price) return fail('insufficient-funds');
-    view.write(payer, balance - nft.price);
+    if (!debit(view, layout.balance(tx.sender), nft.price)) return fail('insufficient-funds');
     view.add(layout.balance(layout.creator(c)), nft.price);
     view.write(layout.nftOwner(c, id), tx.sender + 1);
     return COMMITTED;
@@ -105,16 +102,12 @@ export const nftBuy: Kind = {
     const ownerKey = layout.nftOwner(c, id);
     if (view.read(ownerKey) !== seller + 1) return fail('stale-order');
     if (seller === tx.sender) return fail('own-token');
-    const buyer = layout.balance(tx.sender);
-    const funds = view.read(buyer);
-    if (funds < price) return fail('insufficient-funds');
+    if (!debit(view, layout.balance(tx.sender), price)) return fail('insufficient-funds');
     const fee = mulDiv(price, ROYALTY_BPS, 10_000);
-    view.write(buyer, funds - price);
-    const sellerKey = layout.balance(seller);
-    view.write(sellerKey, view.read(sellerKey) + price - fee);
+    credit(view, layout.balance(seller), price - fee);
     const creator = layout.balance(layout.creator(c));
     if (royalty === 1) view.add(creator, fee);
-    else view.write(creator, view.read(creator) + fee);
+    else credit(view, creator, fee);
     view.write(ownerKey, tx.sender + 1);
     view.write(priceKey, 0);
     return COMMITTED;

@@ -1,4 +1,4 @@
-import { COMMITTED, NONE, fail, rmw, type Kind } from './kind.js';
+import { COMMITTED, NONE, credit, debit, fail, rmw, type Kind } from './kind.js';
 import { swapThrough } from './amm.js';
 
 /** A payment in the native coin. Args: [recipient, amount]. */
@@ -9,12 +9,8 @@ export const transfer: Kind = {
   declare: ({ layout }, sender, [to = 0]) => rmw([layout.balance(sender), layout.balance(to)]),
   apply(tx, view, { layout }) {
     const [to = 0, amount = 0] = tx.args;
-    const from = layout.balance(tx.sender);
-    const balance = view.read(from);
-    if (balance < amount) return fail('insufficient-funds');
-    view.write(from, balance - amount);
-    const dest = layout.balance(to);
-    view.write(dest, view.read(dest) + amount);
+    if (!debit(view, layout.balance(tx.sender), amount)) return fail('insufficient-funds');
+    credit(view, layout.balance(to), amount);
     return COMMITTED;
   },
 };
@@ -28,20 +24,17 @@ export const micropay: Kind = {
   name: 'micropay',
   family: 'payments',
   defaultCostUs: 5,
-  declare({ layout }, sender, [merchant = 0, , credit = 0]) {
+  declare({ layout }, sender, [merchant = 0, , commutative = 0]) {
     const payer = layout.balance(sender);
     const payee = layout.balance(layout.merchant(merchant));
-    return credit === 1 ? { reads: [payer], writes: [payer], deltas: [payee], exact: true } : rmw([payer, payee]);
+    return commutative === 1 ? { reads: [payer], writes: [payer], deltas: [payee], exact: true } : rmw([payer, payee]);
   },
   apply(tx, view, { layout }) {
-    const [merchant = 0, amount = 0, credit = 0] = tx.args;
-    const payer = layout.balance(tx.sender);
-    const balance = view.read(payer);
-    if (balance < amount) return fail('insufficient-funds');
-    view.write(payer, balance - amount);
+    const [merchant = 0, amount = 0, commutative = 0] = tx.args;
+    if (!debit(view, layout.balance(tx.sender), amount)) return fail('insufficient-funds');
     const payee = layout.balance(layout.merchant(merchant));
-    if (credit === 1) view.add(payee, amount);
-    else view.write(payee, view.read(payee) + amount);
+    if (commutative === 1) view.add(payee, amount);
+    else credit(view, payee, amount);
     return COMMITTED;
   },
 };
@@ -65,14 +58,10 @@ export const fxTransfer: Kind = {
     const [to = 0, pool = 0, dir = 0, amount = 0] = tx.args;
     const pair = layout.pairs[pool];
     if (!pair) return fail('no-such-pool');
-    const from = layout.balance(tx.sender, pair[dir] ?? 0);
-    const balance = view.read(from);
-    if (balance < amount) return fail('insufficient-funds');
-    view.write(from, balance - amount);
+    if (!debit(view, layout.balance(tx.sender, pair[dir] ?? 0), amount)) return fail('insufficient-funds');
     const out = swapThrough(view, layout, pool, dir, amount);
     if (out <= 0) return fail('no-liquidity');
-    const dest = layout.balance(to, pair[1 - dir] ?? 0);
-    view.write(dest, view.read(dest) + out);
+    credit(view, layout.balance(to, pair[1 - dir] ?? 0), out);
     return COMMITTED;
   },
 };

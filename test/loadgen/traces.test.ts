@@ -7,8 +7,8 @@ import { ParabenchError } from '../../core/errors.js';
 import { loadProfile } from '../../core/profile/load.js';
 import type { Receipt, Tx } from '../../core/tx.js';
 import { InprocTarget } from '../../executors/index.js';
-import { kindIds, setWorkCalibration } from '../../ledger/index.js';
-import { createSchedule, createWorkload, openTraceSource, recordTrace, run, TraceReader, TRACE_SCHEMA, type Schedule, type TraceHeader, type Workload } from '../../loadgen/index.js';
+import { setWorkCalibration } from '../../ledger/index.js';
+import { createSchedule, createWorkload, openTraceSource, recordTrace, run, traceHeader, TraceReader, type Schedule, type TraceHeader, type Workload } from '../../loadgen/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -26,21 +26,8 @@ function traffic(): { workload: Workload; schedule: Schedule } {
 }
 
 function header(count: number, over: Partial<TraceHeader> = {}): TraceHeader {
-  return {
-    schema: TRACE_SCHEMA,
-    parabench: 'test',
-    createdAt: new Date(0).toISOString(),
-    seed: profile.seed,
-    profile: { name: profile.name, hash: 'h' },
-    config: {},
-    genesis: createWorkload(profile.workload, profile.seed).genesis,
-    kinds: kindIds,
-    count,
-    warmupMs: 1000,
-    durationMs: 2000,
-    blockSize: 1000,
-    ...over,
-  };
+  const workload = createWorkload(profile.workload, profile.seed);
+  return { ...traceHeader({ profile, config: {}, workload, count, parabench: 'test', createdAt: new Date(0) }), ...over };
 }
 
 async function readAll(path: string): Promise<{ intendedUs: number; tx: Tx }[]> {
