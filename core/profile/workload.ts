@@ -124,7 +124,7 @@ const nft = z
     guilds: count(1, 1_000_000).default(20),
     intraGuild: share().default(0.9).meta({ description: 'Share of item trades that stay within the guild.' }),
     itemTypes: count(2, 64).default(4),
-    items: count(0, 1e9).default(100).meta({ description: 'Base items each player starts with.' }),
+    items: count(0, 1e9).default(1000).meta({ description: 'Base items each player starts with.' }),
     worldSupply: creditMode.default('rmw').meta({ description: 'How crafting updates the world supply of an item type: rmw (global hot keys) or delta.' }),
   })
   .meta({ description: 'NFT mints, transfers, marketplace listings and sales with royalties; game items crafted and traded in guilds.' });

@@ -43,9 +43,10 @@ export function daoGenerator(config: Config, f: TxFactory, accounts: number): Fa
         name: 'propose',
         weight: weights.propose ?? 0,
         make(id) {
-          const predicted = Math.min(created, config.capacity - 1);
-          if (created < config.capacity) open.push(created++);
-          return f.make(id, 'propose', f.accounts.one(rng), [predicted]);
+          // A full DAO takes no more proposals: vote instead of sending one bound to fail.
+          if (created >= config.capacity) return vote(id);
+          open.push(created);
+          return f.make(id, 'propose', f.accounts.one(rng), [created++]);
         },
       },
       {

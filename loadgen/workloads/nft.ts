@@ -57,11 +57,29 @@ export function nftGenerator(config: Config, f: TxFactory): FamilyGenerator {
 
   const players = config.players;
   const guilds = config.guilds;
+  const types = config.itemTypes;
+  // Each player's items as the generator expects them, so crafts and trades use items that exist.
+  const inventory = new Int32Array(players * types);
+  for (let p = 0; p < players; p++) inventory[p * types] = config.items;
+  const have = (p: number, t: number): number => inventory[p * types + t] ?? 0;
+  const move = (p: number, t: number, n: number): void => {
+    inventory[p * types + t] = have(p, t) + n;
+  };
   const itemType = (): number => {
     // Mostly base items: 70% type 0, then 20%, 10%, … up the recipe chain.
     const u = rng.float();
     const t = u < 0.7 ? 0 : u < 0.9 ? 1 : 2;
-    return Math.min(t, config.itemTypes - 2);
+    return Math.min(t, types - 2);
+  };
+  /** A player (drawn as usual) holding at least `n` items of a type (drawn as usual), if a few tries find one. */
+  const holder = (n: number): { p: number; t: number } => {
+    let p = f.accounts.one(rng) % players;
+    let t = itemType();
+    for (let tries = 0; tries < 4 && have(p, t) < n; tries++) {
+      p = f.accounts.one(rng) % players;
+      t = itemType();
+    }
+    return { p, t };
   };
 
   return {
@@ -107,13 +125,20 @@ export function nftGenerator(config: Config, f: TxFactory): FamilyGenerator {
       {
         name: 'craft',
         weight: weights.craft ?? 0,
-        make: (id) => f.make(id, 'craft', f.accounts.one(rng) % players, [itemType(), supply]),
+        make(id) {
+          const { p, t } = holder(2);
+          if (have(p, t) >= 2) {
+            move(p, t, -2);
+            move(p, t + 1, 1);
+          }
+          return f.make(id, 'craft', p, [t, supply]);
+        },
       },
       {
         name: 'item-trade',
         weight: weights['item-trade'] ?? 0,
         make(id) {
-          const from = f.accounts.one(rng) % players;
+          const { p: from, t } = holder(1);
           let to: number;
           if (rng.float() < config.intraGuild) {
             // Another member of the same guild (players p with p % guilds equal).
@@ -123,7 +148,12 @@ export function nftGenerator(config: Config, f: TxFactory): FamilyGenerator {
             if (to === from) to = guild + guilds * ((Math.floor(from / guilds) + 1) % members);
           } else to = rng.int(players);
           if (to === from) to = (from + 1) % players;
-          return f.make(id, 'item-trade', from, [to, itemType(), 1 + rng.int(3)]);
+          const count = Math.max(1, Math.min(have(from, t), 1 + rng.int(3)));
+          if (have(from, t) >= count) {
+            move(from, t, -count);
+            move(to, t, count);
+          }
+          return f.make(id, 'item-trade', from, [to, t, count]);
         },
       },
     ],
