@@ -7,8 +7,19 @@ export interface BlockStats {
   readonly executions: number;
   readonly reexecutions: number;
   readonly validations: number;
+  /** Incarnations a validation aborted (Block-STM). */
+  readonly aborts?: number;
+  /** Times a transaction waited on another: dependencies (Block-STM), cross-shard waits (sharded). */
+  readonly waits?: number;
+  /** Cross-shard transactions executed through the prepare/commit protocol (sharded). */
+  readonly crossShard?: number;
+  /** 1 when the block ran on the sequential path instead (a shared region would have overflowed). */
+  readonly fallbacks?: number;
   /** Wall time spent executing the block, in milliseconds. */
   readonly execMs: number;
+  /** Of which: encoding and scheduling before the workers start, and committing after they finish. */
+  readonly prepareMs?: number;
+  readonly commitMs?: number;
 }
 
 export interface BlockResult {
@@ -33,6 +44,8 @@ export interface Executor {
 export interface ExecutorOptions {
   readonly genesis: GenesisSpec;
   readonly threads: number;
+  /** Most transactions in a block: parallel executors size their shared memory for it. */
+  readonly maxBlockSize?: number;
 }
 
 export type ExecutorFactory = (options: ExecutorOptions) => Promise<Executor>;

@@ -191,6 +191,22 @@ export class StateLayout {
     return `creator ${account - this.creatorBase}`;
   }
 
+  /**
+   * The account a key belongs to (its balances, nonce, positions, inventory, votes, LP shares),
+   * or -1 for keys that belong to no account (pools, markets, oracles, counters, tallies, NFTs).
+   * Sharded execution places keys by it, so an account's keys live together.
+   */
+  ownerAccount(key: StateKey): number {
+    for (const ns of [this.nsBalance, this.nsNonce, this.nsSupplied, this.nsBorrowed, this.nsLpShares, this.nsInventory, this.nsVoted]) {
+      if (key < ns.offset || key >= ns.offset + ns.size) continue;
+      const rest = key - ns.offset;
+      // The account is the last index, except for inventories, where it is the first.
+      if (ns === this.nsInventory) return Math.floor(rest / (ns.dims[1] ?? 1));
+      return rest % (ns.dims[ns.dims.length - 1] ?? 1);
+    }
+    return -1;
+  }
+
   /** `balance[1][17]`: for messages and reports about a key. */
   describe(key: StateKey): string {
     for (const ns of this.spaces) {

@@ -370,3 +370,74 @@ class MinHeap {
     return top;
   }
 }
+
+/**
+ * The lock DAG of a compact block (buildDag(txs, 'lock') from slots), with optional barriers: a
+ * barrier transaction waits for every transaction before it, and every transaction after it waits
+ * for it. Access-list execution makes barriers of transactions whose declared sets are not exact.
+ */
+export function lockDag(block: CompactBlock, barrier?: (i: number) => boolean): Dag {
+  const { n, slots, readStart, writeStart, deltaStart } = block;
+  const lastWriter = new Int32Array(block.keys).fill(-1);
+  const readersHead = new Int32Array(block.keys).fill(-1);
+  const addersHead = new Int32Array(block.keys).fill(-1);
+  const entryTx = new IntPool(1024);
+  const entryNext = new IntPool(1024);
+  const predStart = new Int32Array(n + 1);
+  const preds = new IntPool(Math.max(16, n * 2));
+  const mark = new Int32Array(n).fill(-1);
+  const edge = (from: number, to: number): void => {
+    if (from < 0 || from === to || mark[from] === to) return;
+    mark[from] = to;
+    preds.push(from);
+  };
+  const edges = (heads: Int32Array, s: number, to: number): void => {
+    for (let e = heads[s]!; e >= 0; e = entryNext.data[e]!) edge(entryTx.data[e]!, to);
+  };
+  const prepend = (heads: Int32Array, s: number, tx: number): void => {
+    entryTx.push(tx);
+    heads[s] = entryNext.push(heads[s]!);
+  };
+  let lastBarrier = -1;
+  for (let i = 0; i < n; i++) {
+    predStart[i] = preds.length;
+    if (barrier?.(i)) {
+      for (let j = Math.max(0, lastBarrier); j < i; j++) edge(j, i);
+      lastBarrier = i;
+    } else edge(lastBarrier, i);
+    const r0 = readStart[i]!;
+    const w0 = writeStart[i]!;
+    const d0 = deltaStart[i]!;
+    const end = readStart[i + 1]!;
+    for (let e = r0; e < w0; e++) {
+      const s = slots[e]!;
+      edge(lastWriter[s]!, i);
+      edges(addersHead, s, i);
+    }
+    for (let e = w0; e < d0; e++) {
+      const s = slots[e]!;
+      edge(lastWriter[s]!, i);
+      edges(readersHead, s, i);
+      edges(addersHead, s, i);
+    }
+    for (let e = d0; e < end; e++) {
+      const s = slots[e]!;
+      edge(lastWriter[s]!, i);
+      edges(readersHead, s, i);
+    }
+    for (let e = w0; e < d0; e++) {
+      const s = slots[e]!;
+      lastWriter[s] = i;
+      readersHead[s] = -1;
+      addersHead[s] = -1;
+    }
+    for (let e = d0; e < end; e++) prepend(addersHead, slots[e]!, i);
+    reads: for (let e = r0; e < w0; e++) {
+      const s = slots[e]!;
+      for (let x = w0; x < d0; x++) if (slots[x] === s) continue reads;
+      prepend(readersHead, s, i);
+    }
+  }
+  predStart[n] = preds.length;
+  return { n, predStart, preds: preds.data.slice(0, preds.length) };
+}

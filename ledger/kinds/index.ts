@@ -36,7 +36,7 @@ export const kinds: Readonly<Record<string, Kind>> = Object.fromEntries(all.map(
 export const kindIds: readonly string[] = all.map((k) => k.name);
 
 export type { Chain, Declared, Family, Kind } from './kind.js';
-export { COMMITTED, fail, NONE } from './kind.js';
+export { COMMITTED, fail, NONE, REASONS, outcomeCode, outcomeOf, type Reason } from './kind.js';
 export { swapOut, SWAP_FEE_BPS } from './amm.js';
 export { LTV_BPS, LIQUIDATION_BPS } from './lending.js';
 export { ROYALTY_BPS } from './nft.js';

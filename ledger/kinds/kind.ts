@@ -37,15 +37,69 @@ export interface Kind {
 
 export const COMMITTED: TxOutcome = Object.freeze({ status: 'committed' });
 
-const failures = new Map<string, TxOutcome>();
-/** A failed outcome; shared per reason, since outcomes are compared and never mutated. */
-export function fail(reason: string): TxOutcome {
-  let o = failures.get(reason);
-  if (!o) {
-    o = Object.freeze({ status: 'failed', reason });
-    failures.set(reason, o);
-  }
-  return o;
+/**
+ * Every reason a transaction can fail for. Numbered by position, so that executors on worker
+ * threads can hand outcomes back through shared memory as integers. Append only.
+ */
+export const REASONS = [
+  'unknown',
+  'nonce-too-low',
+  'insufficient-fee',
+  'unknown-kind',
+  'insufficient-funds',
+  'no-liquidity',
+  'no-such-pool',
+  'bad-route',
+  'slippage',
+  'not-provider',
+  'too-small',
+  'insufficient-shares',
+  'no-such-market',
+  'not-lending-user',
+  'undercollateralized',
+  'no-cash',
+  'no-debt',
+  'healthy',
+  'not-oracle',
+  'bad-price',
+  'no-such-collection',
+  'sold-out',
+  'already-minted',
+  'not-owner',
+  'not-listed',
+  'stale-order',
+  'own-token',
+  'not-player',
+  'no-recipe',
+  'not-enough-items',
+  'bad-item',
+  'dao-full',
+  'no-such-proposal',
+  'proposal-closed',
+  'already-voted',
+  'not-passed',
+  'treasury-empty',
+  'execution-error',
+  'no-outcome',
+] as const;
+
+export type Reason = (typeof REASONS)[number];
+
+const FAILURES: readonly TxOutcome[] = REASONS.map((reason) => Object.freeze({ status: 'failed', reason }));
+const REASON_IDS = new Map<string, number>(REASONS.map((r, i) => [r, i]));
+
+/** A failed outcome; one shared object per reason, since outcomes are compared and never mutated. */
+export function fail(reason: Reason): TxOutcome {
+  return FAILURES[REASON_IDS.get(reason) ?? 0]!;
+}
+
+/** The number of an outcome for shared memory: 0 committed, 1 + reason id when failed. */
+export function outcomeCode(o: TxOutcome): number {
+  return o.status === 'committed' ? 0 : 1 + (REASON_IDS.get(o.reason ?? 'unknown') ?? 0);
+}
+
+export function outcomeOf(code: number): TxOutcome {
+  return code === 0 ? COMMITTED : (FAILURES[code - 1] ?? FAILURES[0]!);
 }
 
 export const NONE: readonly StateKey[] = Object.freeze([]);

@@ -1,0 +1,38 @@
+import type { Block } from '../../core/tx.js';
+import { compact, lockDag } from '../bound/index.js';
+import type { ExecutorFactory } from '../executor.js';
+import { ParallelExecutor } from '../pool/parallel.js';
+import { C, MODE, type SharedMemory } from '../pool/shared.js';
+
+/**
+ * The dependency graph of a block from its declared sets, in shared memory: successors, the
+ * count of unfinished predecessors per transaction, and the ready queue seeded with those that
+ * have none. Transactions whose declared sets are not exact (a counter mint) are barriers: an
+ * executor that schedules by declared sets cannot trust them.
+ */
+function prepare(mem: SharedMemory, block: Block): boolean {
+  const txs = block.txs;
+  const n = txs.length;
+  const dag = lockDag(compact(txs), (i) => !txs[i]!.exact);
+  if (dag.preds.length > mem.succ.length) return false;
+  const { predStart, preds } = dag;
+  mem.succStart.fill(0, 0, n + 1);
+  for (let e = 0; e < preds.length; e++) mem.succStart[preds[e]! + 1]! += 1;
+  for (let i = 0; i < n; i++) mem.succStart[i + 1]! += mem.succStart[i]!;
+  const fill = mem.succStart.slice(0, n);
+  let ready = 0;
+  for (let i = 0; i < n; i++) {
+    const count = predStart[i + 1]! - predStart[i]!;
+    mem.remaining[i] = count;
+    for (let e = predStart[i]!; e < predStart[i + 1]!; e++) mem.succ[fill[preds[e]!]!++] = i;
+    if (count === 0) mem.queue[ready++] = i;
+  }
+  mem.queue.fill(-1, ready, n);
+  mem.control[C.QUEUE_HEAD] = 0;
+  mem.control[C.QUEUE_TAIL] = ready;
+  return true;
+}
+
+/** Access-list (Sealevel-style): scheduling by declared read/write sets. See worker.ts. */
+export const createAccessList: ExecutorFactory = (options) =>
+  ParallelExecutor.create({ name: 'access-list', mode: MODE.ACCESS_LIST, writes: 'direct', prepare }, options);

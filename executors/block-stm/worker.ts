@@ -1,0 +1,457 @@
+/**
+ * Block-STM (Gelashvili et al., PPoPP '23), the abort variant, on worker threads over shared
+ * memory: multi-version memory, the collaborative scheduler with execution and validation indices,
+ * incarnations, ESTIMATE markers, dependencies. Read and write sets are discovered by running
+ * each transaction, never taken from its declared sets. The scheduler follows the paper's
+ * Algorithms (shared/research/parallel-execution.md §5), with go-block-stm's handling of
+ * try_incarnate inside finish_validation.
+ *
+ * Commutative adds are multi-version entries too (DELTA): a reader resolves them down to the
+ * nearest full write, and such a read is validated by its value.
+ */
+import type { StateView } from '../../ledger/index.js';
+import { fail, outcomeCode } from '../../ledger/index.js';
+import { OVERFLOW, type WorkerContext } from '../pool/context.js';
+import { C, MAX_READS, MAX_WRITES, STAT, lock, unlock, type SharedMemory } from '../pool/shared.js';
+
+// Transaction status word: incarnation << 2 | status.
+const READY = 0;
+const EXECUTING = 1;
+const EXECUTED = 2;
+const ABORTING = 3;
+
+// Multi-version entry meta word: incarnation << 2 | flags.
+export const ESTIMATE = 1;
+export const DELTA = 2;
+
+// What a read found, as recorded in a read set.
+const STORAGE = -1;
+const RESOLVED = -2;
+
+// Task kinds.
+const NONE = 0;
+const EXEC = 1;
+const VALIDATE = 2;
+
+/** Thrown (one shared object) when a read meets an ESTIMATE: the transaction waits for `blockedBy`. */
+const BLOCKED = new Error('read an ESTIMATE');
+
+/** The outcome of a multi-version read. */
+class Found {
+  kind = STORAGE;
+  tx = -1;
+  inc = 0;
+  value = 0;
+  /** The transaction whose ESTIMATE stopped the read, or -1. */
+  blockedBy = -1;
+}
+
+/** Reads `key` as transaction `i` sees it: the highest version below i, deltas resolved, else storage. */
+export function mvRead(mem: SharedMemory, key: number, i: number, out: Found): void {
+  out.blockedBy = -1;
+  lock(mem.keyLock, key);
+  let e = mem.mvHead[key]!;
+  while (e >= 0 && mem.entTx[e]! >= i) e = mem.entNext[e]!;
+  if (e < 0) {
+    out.kind = STORAGE;
+    out.value = mem.state[key]!;
+    unlock(mem.keyLock, key);
+    return;
+  }
+  const meta = mem.entMeta[e]!;
+  if (meta & ESTIMATE) {
+    out.blockedBy = mem.entTx[e]!;
+    unlock(mem.keyLock, key);
+    return;
+  }
+  if ((meta & DELTA) === 0) {
+    out.kind = mem.entTx[e]!;
+    out.tx = mem.entTx[e]!;
+    out.inc = meta >> 2;
+    out.value = mem.entVal[e]!;
+    unlock(mem.keyLock, key);
+    return;
+  }
+  // A chain of adds: sum them down to the nearest full write, or to storage.
+  let sum = 0;
+  for (; e >= 0; e = mem.entNext[e]!) {
+    const m = mem.entMeta[e]!;
+    if (m & ESTIMATE) {
+      out.blockedBy = mem.entTx[e]!;
+      unlock(mem.keyLock, key);
+      return;
+    }
+    sum += mem.entVal[e]!;
+    if ((m & DELTA) === 0) break;
+  }
+  if (e < 0) sum += mem.state[key]!;
+  out.kind = RESOLVED;
+  out.value = sum;
+  unlock(mem.keyLock, key);
+}
+
+/**
+ * The view one incarnation executes against: reads come from multi-version memory (and are
+ * recorded), writes and adds stay local until the incarnation finishes.
+ */
+class MvView implements StateView {
+  private readonly mem: SharedMemory;
+  private readonly found = new Found();
+  tx = 0;
+  reads = 0;
+  blockedBy = -1;
+  keys: number[] = [];
+  values: number[] = [];
+  isAdd: boolean[] = [];
+  count = 0;
+
+  constructor(mem: SharedMemory) {
+    this.mem = mem;
+  }
+
+  begin(tx: number): void {
+    this.tx = tx;
+    this.reads = 0;
+    this.count = 0;
+    this.blockedBy = -1;
+  }
+
+  private local(key: number): number {
+    for (let i = this.count - 1; i >= 0; i--) if (this.keys[i] === key) return i;
+    return -1;
+  }
+
+  read(key: number): number {
+    const l = this.local(key);
+    if (l >= 0 && !this.isAdd[l]) return this.values[l]!;
+    const f = this.found;
+    mvRead(this.mem, key, this.tx, f);
+    if (f.blockedBy >= 0) {
+      this.blockedBy = f.blockedBy;
+      throw BLOCKED;
+    }
+    if (this.reads >= MAX_READS) {
+      Atomics.store(this.mem.control, C.OVERFLOW, 1);
+      throw OVERFLOW;
+    }
+    const r = this.tx * MAX_READS + this.reads++;
+    const m = this.mem;
+    m.rsKey[r] = key;
+    m.rsTx[r] = f.kind;
+    m.rsInc[r] = f.inc;
+    m.rsVal[r] = f.value;
+    return l >= 0 ? f.value + this.values[l]! : f.value;
+  }
+
+  write(key: number, value: number): void {
+    const l = this.local(key);
+    if (l >= 0) {
+      this.values[l] = value;
+      this.isAdd[l] = false;
+      return;
+    }
+    this.push(key, value, false);
+  }
+
+  add(key: number, amount: number): void {
+    const l = this.local(key);
+    if (l >= 0) this.values[l] = this.values[l]! + amount;
+    else this.push(key, amount, true);
+  }
+
+  /** Forgets the writes (the transaction threw: its output is a failure that writes nothing). */
+  discardWrites(): void {
+    this.count = 0;
+  }
+
+  private push(key: number, value: number, isAdd: boolean): void {
+    if (this.count >= MAX_WRITES) {
+      Atomics.store(this.mem.control, C.OVERFLOW, 1);
+      throw OVERFLOW;
+    }
+    this.keys[this.count] = key;
+    this.values[this.count] = value;
+    this.isAdd[this.count] = isAdd;
+    this.count++;
+  }
+}
+
+export function runBlockStm(ctx: WorkerContext): void {
+  const mem = ctx.mem;
+  const c = mem.control;
+  const status = mem.status;
+  const n = c[C.N]!;
+  const view = new MvView(mem);
+  const found = new Found();
+  let task = NONE;
+  let taskTx = 0;
+  let taskInc = 0;
+  let idle = 0;
+
+  const wake = (): void => {
+    Atomics.add(c, C.WAKE, 1);
+    Atomics.notify(c, C.WAKE);
+  };
+
+  const decrease = (index: number, target: number): void => {
+    for (;;) {
+      const cur = Atomics.load(c, index);
+      if (cur <= target || Atomics.compareExchange(c, index, cur, target) === cur) break;
+    }
+    Atomics.add(c, C.DECREASE_CNT, 1);
+    wake();
+  };
+
+  const checkDone = (): void => {
+    const observed = Atomics.load(c, C.DECREASE_CNT);
+    if (
+      Math.min(Atomics.load(c, C.EXEC_IDX), Atomics.load(c, C.VAL_IDX)) >= n &&
+      Atomics.load(c, C.NUM_ACTIVE) === 0 &&
+      observed === Atomics.load(c, C.DECREASE_CNT)
+    ) {
+      Atomics.store(c, C.DONE, 1);
+      wake();
+    }
+  };
+
+  /** Claims (i, incarnation) for execution if it is ready; otherwise gives back the active-task count. */
+  const tryIncarnate = (i: number): void => {
+    if (i < n) {
+      const s = Atomics.load(status, i);
+      if ((s & 3) === READY && Atomics.compareExchange(status, i, s, (s & ~3) | EXECUTING) === s) {
+        task = EXEC;
+        taskTx = i;
+        taskInc = s >> 2;
+        return;
+      }
+    }
+    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    task = NONE;
+  };
+
+  const setReady = (i: number): void => {
+    const s = Atomics.load(status, i);
+    Atomics.store(status, i, (((s >> 2) + 1) << 2) | READY);
+  };
+
+  const nextTask = (): void => {
+    task = NONE;
+    if (Atomics.load(c, C.VAL_IDX) < Atomics.load(c, C.EXEC_IDX)) {
+      if (Atomics.load(c, C.VAL_IDX) >= n) return checkDone();
+      Atomics.add(c, C.NUM_ACTIVE, 1);
+      const i = Atomics.add(c, C.VAL_IDX, 1);
+      if (i < n) {
+        const s = Atomics.load(status, i);
+        if ((s & 3) === EXECUTED) {
+          task = VALIDATE;
+          taskTx = i;
+          taskInc = s >> 2;
+          return;
+        }
+      }
+      Atomics.sub(c, C.NUM_ACTIVE, 1);
+    } else {
+      if (Atomics.load(c, C.EXEC_IDX) >= n) return checkDone();
+      Atomics.add(c, C.NUM_ACTIVE, 1);
+      tryIncarnate(Atomics.add(c, C.EXEC_IDX, 1));
+    }
+  };
+
+  /** Makes i wait for j; false when j has meanwhile finished executing (then i retries at once). */
+  const addDependency = (i: number, inc: number, j: number): boolean => {
+    lock(mem.txLock, j);
+    if ((Atomics.load(status, j) & 3) === EXECUTED) {
+      unlock(mem.txLock, j);
+      return false;
+    }
+    Atomics.store(status, i, (inc << 2) | ABORTING);
+    const node = Atomics.add(c, C.DEP_TOP, 1);
+    if (node >= mem.depTx.length) {
+      unlock(mem.txLock, j);
+      Atomics.store(c, C.OVERFLOW, 1);
+      throw OVERFLOW;
+    }
+    mem.depTx[node] = i;
+    mem.depNext[node] = mem.depHead[j]!;
+    mem.depHead[j] = node;
+    unlock(mem.txLock, j);
+    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    return true;
+  };
+
+  /** Writes the incarnation's writes as versions, removes the previous incarnation's stale ones; true if it wrote a new key. */
+  const record = (i: number, inc: number): boolean => {
+    const base = i * MAX_WRITES;
+    const previous = mem.wsLen[i]!;
+    let wroteNew = false;
+    for (let w = 0; w < view.count; w++) {
+      const key = view.keys[w]!;
+      const meta = (inc << 2) | (view.isAdd[w] ? DELTA : 0);
+      lock(mem.keyLock, key);
+      let prev = -1;
+      let e = mem.mvHead[key]!;
+      while (e >= 0 && mem.entTx[e]! > i) {
+        prev = e;
+        e = mem.entNext[e]!;
+      }
+      if (e >= 0 && mem.entTx[e] === i) {
+        mem.entVal[e] = view.values[w]!;
+        mem.entMeta[e] = meta;
+      } else {
+        const fresh = Atomics.add(c, C.POOL_TOP, 1);
+        if (fresh >= mem.entTx.length) {
+          unlock(mem.keyLock, key);
+          Atomics.store(c, C.OVERFLOW, 1);
+          throw OVERFLOW;
+        }
+        mem.entTx[fresh] = i;
+        mem.entMeta[fresh] = meta;
+        mem.entVal[fresh] = view.values[w]!;
+        mem.entNext[fresh] = e;
+        if (prev >= 0) mem.entNext[prev] = fresh;
+        else {
+          if (mem.mvHead[key]! < 0) mem.touched[Atomics.add(c, C.TOUCHED, 1)] = key;
+          mem.mvHead[key] = fresh;
+        }
+      }
+      unlock(mem.keyLock, key);
+      let known = false;
+      for (let p = 0; p < previous; p++) if (mem.wsKey[base + p] === key) known = true;
+      if (!known) wroteNew = true;
+    }
+    // Versions the previous incarnation wrote and this one did not are stale: remove them.
+    for (let p = 0; p < previous; p++) {
+      const key = mem.wsKey[base + p]!;
+      let still = false;
+      for (let w = 0; w < view.count; w++) if (view.keys[w] === key) still = true;
+      if (!still) removeVersion(mem, key, i);
+    }
+    for (let w = 0; w < view.count; w++) mem.wsKey[base + w] = view.keys[w]!;
+    mem.wsLen[i] = view.count;
+    return wroteNew;
+  };
+
+  const finishExecution = (i: number, inc: number, wroteNew: boolean): void => {
+    Atomics.store(status, i, (inc << 2) | EXECUTED);
+    lock(mem.txLock, i);
+    let node = mem.depHead[i]!;
+    mem.depHead[i] = -1;
+    unlock(mem.txLock, i);
+    let lowest = Infinity;
+    for (; node >= 0; node = mem.depNext[node]!) {
+      const d = mem.depTx[node]!;
+      setReady(d);
+      if (d < lowest) lowest = d;
+    }
+    if (lowest < Infinity) decrease(C.EXEC_IDX, lowest);
+    if (Atomics.load(c, C.VAL_IDX) > i) {
+      if (!wroteNew) {
+        // Validate only this transaction, keeping this worker busy (the active count carries over).
+        task = VALIDATE;
+        taskTx = i;
+        taskInc = inc;
+        return;
+      }
+      decrease(C.VAL_IDX, i);
+    }
+    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    task = NONE;
+  };
+
+  const tryExecute = (i: number, inc: number): void => {
+    const tx = ctx.tx(i);
+    for (;;) {
+      view.begin(i);
+      let code: number;
+      try {
+        code = outcomeCode(ctx.ledger.execute(tx, view));
+      } catch (e) {
+        if (e === BLOCKED) {
+          ctx.count(STAT.WAITS);
+          if (addDependency(i, inc, view.blockedBy)) {
+            task = NONE;
+            return;
+          }
+          continue; // the blocker finished meanwhile: run again now
+        }
+        if (e === OVERFLOW) throw e;
+        // Speculation can see inconsistent state; the failure stands only if validation keeps it.
+        view.discardWrites();
+        code = outcomeCode(fail('execution-error'));
+      }
+      ctx.count(STAT.EXECUTIONS);
+      mem.rsLen[i] = view.reads;
+      mem.outcome[i] = code;
+      return finishExecution(i, inc, record(i, inc));
+    }
+  };
+
+  const validateReadSet = (i: number): boolean => {
+    const base = i * MAX_READS;
+    const count = mem.rsLen[i]!;
+    for (let r = 0; r < count; r++) {
+      mvRead(mem, mem.rsKey[base + r]!, i, found);
+      if (found.blockedBy >= 0) return false;
+      const was = mem.rsTx[base + r]!;
+      if (was === RESOLVED) {
+        if (found.value !== mem.rsVal[base + r]) return false;
+      } else if (was === STORAGE) {
+        if (found.kind !== STORAGE) return false;
+      } else if (found.kind !== was || found.inc !== mem.rsInc[base + r]) return false;
+    }
+    return true;
+  };
+
+  const validate = (i: number, inc: number): void => {
+    ctx.count(STAT.VALIDATIONS);
+    const executed = (inc << 2) | EXECUTED;
+    const aborted = !validateReadSet(i) && Atomics.compareExchange(status, i, executed, (inc << 2) | ABORTING) === executed;
+    if (aborted) {
+      ctx.count(STAT.ABORTS);
+      const base = i * MAX_WRITES;
+      for (let w = 0; w < mem.wsLen[i]!; w++) markEstimate(mem, mem.wsKey[base + w]!, i);
+      setReady(i);
+      decrease(C.VAL_IDX, i + 1);
+      if (Atomics.load(c, C.EXEC_IDX) > i) return tryIncarnate(i);
+    }
+    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    task = NONE;
+  };
+
+  while (Atomics.load(c, C.DONE) === 0 && Atomics.load(c, C.ABORT) === 0) {
+    if (task === EXEC) tryExecute(taskTx, taskInc);
+    else if (task === VALIDATE) validate(taskTx, taskInc);
+    else {
+      nextTask();
+      if (task === NONE && ++idle > 64) {
+        // Nothing to do for now: sleep until someone lowers an index or the block is done.
+        const w = Atomics.load(c, C.WAKE);
+        if (Atomics.load(c, C.DONE) === 0) Atomics.wait(c, C.WAKE, w, 1);
+        idle = 0;
+      }
+    }
+  }
+}
+
+function removeVersion(mem: SharedMemory, key: number, i: number): void {
+  lock(mem.keyLock, key);
+  let prev = -1;
+  let e = mem.mvHead[key]!;
+  while (e >= 0 && mem.entTx[e]! > i) {
+    prev = e;
+    e = mem.entNext[e]!;
+  }
+  if (e >= 0 && mem.entTx[e] === i) {
+    if (prev >= 0) mem.entNext[prev] = mem.entNext[e]!;
+    else mem.mvHead[key] = mem.entNext[e]!;
+  }
+  unlock(mem.keyLock, key);
+}
+
+function markEstimate(mem: SharedMemory, key: number, i: number): void {
+  lock(mem.keyLock, key);
+  let e = mem.mvHead[key]!;
+  while (e >= 0 && mem.entTx[e]! > i) e = mem.entNext[e]!;
+  if (e >= 0 && mem.entTx[e] === i) mem.entMeta[e] = mem.entMeta[e]! | ESTIMATE;
+  unlock(mem.keyLock, key);
+}

@@ -1,0 +1,198 @@
+import type { Block, TxOutcome } from '../../core/tx.js';
+import { calibrateWork, genesisValues, Ledger, outcomeOf, StateLayout, StateRoot, type StateView } from '../../ledger/index.js';
+import type { BlockResult, Executor, ExecutorOptions } from '../executor.js';
+import { WorkerPool } from './pool.js';
+import { C, STAT, SharedMemory } from './shared.js';
+import { ESTIMATE, DELTA } from '../block-stm/worker.js';
+
+/** What distinguishes one parallel executor from another, on the main thread. */
+export interface ParallelMode {
+  readonly name: string;
+  readonly mode: number;
+  /** Where results land: multi-version memory (snapshot it), or the shared state directly (log of first writes). */
+  readonly writes: 'versions' | 'direct';
+  /** Fills the mode's regions for the encoded block; false when they would overflow. */
+  prepare(mem: SharedMemory, block: Block, layout: StateLayout, workers: number): boolean;
+}
+
+/** Blocks this small run on the main thread: a handful of transactions do not pay for waking workers. */
+const SMALL_BLOCK = 2;
+
+/**
+ * The main-thread half of a parallel executor: encodes each block into shared memory, has the
+ * worker pool execute it, commits the result into the shared state while keeping the state root,
+ * and turns outcomes back into objects. A block that would overflow a shared region, or is tiny,
+ * runs on the sequential path instead (counted as a fallback); a block whose worker died or threw
+ * is rolled back and rejected, and the pool replaces the worker.
+ */
+export class ParallelExecutor implements Executor {
+  readonly name: string;
+  readonly threads: number;
+  /** The worker pool, exposed for tests and diagnostics (killing a worker, say). */
+  readonly pool: WorkerPool;
+  private readonly mem: SharedMemory;
+  private readonly spec: ParallelMode;
+  private readonly layout: StateLayout;
+  private readonly ledger: Ledger;
+  private readonly root: StateRoot;
+
+  private constructor(spec: ParallelMode, mem: SharedMemory, pool: WorkerPool, ledger: Ledger, root: StateRoot) {
+    this.name = spec.name;
+    this.spec = spec;
+    this.mem = mem;
+    this.pool = pool;
+    this.threads = pool.size;
+    this.ledger = ledger;
+    this.layout = ledger.layout;
+    this.root = root;
+  }
+
+  static async create(spec: ParallelMode, options: ExecutorOptions): Promise<ParallelExecutor> {
+    const ledger = new Ledger(options.genesis);
+    const values = genesisValues(options.genesis, ledger.layout);
+    const mem = SharedMemory.allocate(values, { keys: values.length, maxBlock: options.maxBlockSize ?? 10_000, workers: options.threads });
+    const pool = await WorkerPool.start(mem, options.genesis, options.threads, calibrateWork());
+    return new ParallelExecutor(spec, mem, pool, ledger, StateRoot.of(values));
+  }
+
+  async execute(block: Block): Promise<BlockResult> {
+    const n = block.txs.length;
+    const t0 = performance.now();
+    if (n <= SMALL_BLOCK || !this.mem.encode(block) || !this.spec.prepare(this.mem, block, this.layout, this.threads)) {
+      return this.sequentially(block, t0);
+    }
+    this.reset(n);
+    const t1 = performance.now();
+    try {
+      await this.pool.run(this.spec.mode);
+    } catch (e) {
+      this.rollBack();
+      throw e;
+    }
+    if (Atomics.load(this.mem.control, C.OVERFLOW) !== 0) {
+      this.rollBack();
+      return this.sequentially(block, t0);
+    }
+    const t2 = performance.now();
+    if (this.spec.writes === 'versions') this.snapshot();
+    else this.commitDirect();
+    const outcomes: TxOutcome[] = new Array(n);
+    for (let i = 0; i < n; i++) outcomes[i] = outcomeOf(this.mem.outcome[i]!);
+    const t3 = performance.now();
+    const s = this.sumStats();
+    return {
+      outcomes,
+      stateRoot: this.root.hex(),
+      stats: {
+        executions: s[STAT.EXECUTIONS]!,
+        reexecutions: Math.max(0, s[STAT.EXECUTIONS]! - n),
+        validations: s[STAT.VALIDATIONS]!,
+        aborts: s[STAT.ABORTS]!,
+        waits: s[STAT.WAITS]!,
+        crossShard: s[STAT.CROSS]!,
+        execMs: t3 - t0,
+        prepareMs: t1 - t0,
+        commitMs: t3 - t2,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private reset(n: number): void {
+    const m = this.mem;
+    const c = m.control;
+    for (const w of [C.EXEC_IDX, C.VAL_IDX, C.DECREASE_CNT, C.NUM_ACTIVE, C.DONE, C.POOL_TOP, C.DEP_TOP, C.TOUCHED, C.OVERFLOW, C.COMPLETED]) c[w] = 0;
+    m.status.fill(0, 0, n);
+    m.txLock.fill(0, 0, n);
+    m.depHead.fill(-1, 0, n);
+    m.rsLen.fill(0, 0, n);
+    m.wsLen.fill(0, 0, n);
+    m.outcome.fill(0, 0, n);
+    m.undoLen.fill(0);
+    m.stats.fill(0);
+  }
+
+  /** Block-STM's output: for every key written, the value of its highest version. */
+  private snapshot(): void {
+    const m = this.mem;
+    const touched = m.control[C.TOUCHED]!;
+    for (let t = 0; t < touched; t++) {
+      const key = m.touched[t]!;
+      let e = m.mvHead[key]!;
+      if (e < 0) continue;
+      let value = 0;
+      for (; e >= 0; e = m.entNext[e]!) {
+        const meta = m.entMeta[e]!;
+        if (meta & ESTIMATE) throw new Error(`an ESTIMATE on ${this.layout.describe(key)} outlived the block`);
+        value += m.entVal[e]!;
+        if ((meta & DELTA) === 0) break;
+      }
+      if (e < 0) value += m.state[key]!;
+      this.root.update(key, m.state[key]!, value);
+      m.state[key] = value;
+      m.mvHead[key] = -1;
+    }
+  }
+
+  /** Direct writes are already in the state: the first-write log gives each key's old value for the root. */
+  private commitDirect(): void {
+    const m = this.mem;
+    for (let w = 0; w < this.threads; w++) {
+      const base = w * m.undoCap;
+      for (let u = 0; u < m.undoLen[w]!; u++) {
+        const key = m.undoKey[base + u]!;
+        this.root.update(key, m.undoVal[base + u]!, m.state[key]!);
+        m.dirty[key] = 0;
+      }
+    }
+  }
+
+  /** Undoes a block that did not finish: the state is as before it, and no lock is left held. */
+  private rollBack(): void {
+    const m = this.mem;
+    for (let w = 0; w < this.threads; w++) {
+      const base = w * m.undoCap;
+      for (let u = 0; u < m.undoLen[w]!; u++) {
+        const key = m.undoKey[base + u]!;
+        m.state[key] = m.undoVal[base + u]!;
+        m.dirty[key] = 0;
+      }
+    }
+    const touched = Math.min(m.control[C.TOUCHED]!, m.touched.length);
+    for (let t = 0; t < touched; t++) m.mvHead[m.touched[t]!] = -1;
+    // A worker that died may have held a key's lock.
+    m.keyLock.fill(0);
+  }
+
+  /** The sequential path, on this thread, over the same shared state and root. */
+  private sequentially(block: Block, t0: number): BlockResult {
+    const m = this.mem;
+    const root = this.root;
+    const view: StateView = {
+      read: (key) => m.state[key]!,
+      write(key, value) {
+        root.update(key, m.state[key]!, value);
+        m.state[key] = value;
+      },
+      add(key, amount) {
+        this.write(key, m.state[key]! + amount);
+      },
+    };
+    const outcomes = block.txs.map((tx) => this.ledger.execute(tx, view));
+    const n = block.txs.length;
+    return {
+      outcomes,
+      stateRoot: root.hex(),
+      stats: { executions: n, reexecutions: 0, validations: 0, fallbacks: n > SMALL_BLOCK ? 1 : 0, execMs: performance.now() - t0 },
+    };
+  }
+
+  private sumStats(): number[] {
+    const out = new Array<number>(STAT.SIZE).fill(0);
+    for (let w = 0; w < this.threads; w++) for (let s = 0; s < STAT.SIZE; s++) out[s]! += this.mem.stats[w * STAT.SIZE + s]!;
+    return out;
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * The memory the parallel executors share with their worker threads: one set of SharedArrayBuffers,
+ * allocated once per executor and reused for every block, so that nothing about a transaction
+ * ever travels by message. Each region is a typed array; this file is the one map of them.
+ *
+ * Control words sit 16 Int32s apart (64 bytes), so that workers updating different counters do not
+ * fight over a cache line.
+ */
+import type { Block, Tx } from '../../core/tx.js';
+import { kindIds } from '../../ledger/index.js';
+
+/** Control words: indices into `control`. */
+export const C = {
+  /** Bumped by the main thread to start a block; workers wait on it between blocks. */
+  GENERATION: 0,
+  MODE: 16,
+  /** Transactions in the current block. */
+  N: 32,
+  /** Workers that have finished the current block. */
+  FINISHED: 48,
+  /** Set when the block must stop (a worker died or threw): every loop checks it. */
+  ABORT: 64,
+  EXEC_IDX: 80,
+  VAL_IDX: 96,
+  DECREASE_CNT: 112,
+  NUM_ACTIVE: 128,
+  DONE: 144,
+  /** Bumped (and notified) whenever there may be new work, so idle workers wake. */
+  WAKE: 160,
+  /** Next free multi-version entry, next free dependency node. */
+  POOL_TOP: 176,
+  DEP_TOP: 192,
+  TOUCHED: 208,
+  /** Set when a region ran out: the block is run again on the sequential path. */
+  OVERFLOW: 224,
+  QUEUE_HEAD: 240,
+  QUEUE_TAIL: 256,
+  COMPLETED: 272,
+  SHARDS: 288,
+  /** Number of workers in the pool. */
+  WORKERS: 304,
+  /** Words in the control block. */
+  SIZE: 320,
+} as const;
+
+export const MODE = { IDLE: 0, BLOCK_STM: 1, ACCESS_LIST: 2, SHARDED: 3, EXIT: 9 } as const;
+
+/** Most reads and writes one incarnation may record: our kinds touch ~20 keys at most. */
+export const MAX_READS = 64;
+export const MAX_WRITES = 64;
+/** Per-worker statistics: indices into a worker's row of `stats`. */
+export const STAT = { EXECUTIONS: 0, VALIDATIONS: 1, ABORTS: 2, WAITS: 3, CROSS: 4, IDLE_MS: 5, SIZE: 8 } as const;
+
+export interface Sizes {
+  /** Keys in the state. */
+  readonly keys: number;
+  /** Most transactions in a block. */
+  readonly maxBlock: number;
+  readonly workers: number;
+}
+
+/** The buffers, as sent to a worker once at start-up. */
+export type SharedBuffers = Record<string, SharedArrayBuffer>;
+
+const i32 = (n: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(1, n) * 4);
+const f64 = (n: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(1, n) * 8);
+
+export class SharedMemory {
+  readonly buffers: SharedBuffers;
+  readonly maxBlock: number;
+  readonly keys: number;
+  readonly control: Int32Array;
+  /** The state as of the last committed block (storage, in Block-STM's terms). */
+  readonly state: Float64Array;
+  readonly keyLock: Int32Array;
+  // Multi-version memory: a list per key, highest transaction first.
+  readonly mvHead: Int32Array;
+  readonly entTx: Int32Array;
+  readonly entMeta: Int32Array;
+  readonly entVal: Float64Array;
+  readonly entNext: Int32Array;
+  readonly touched: Int32Array;
+  // The block.
+  readonly txId: Float64Array;
+  readonly txKind: Int32Array;
+  readonly txSender: Int32Array;
+  readonly txNonce: Float64Array;
+  readonly txCost: Float64Array;
+  readonly txExact: Int32Array;
+  readonly argStart: Int32Array;
+  readonly args: Float64Array;
+  /** Declared keys of tx i: reads [declStart[3i], declStart[3i+1]), writes up to [3i+2], deltas up to [3i+3]. */
+  readonly declStart: Int32Array;
+  readonly declKeys: Int32Array;
+  // Per transaction: scheduler state, read and write sets, outcome.
+  readonly status: Int32Array;
+  readonly txLock: Int32Array;
+  readonly depHead: Int32Array;
+  readonly depTx: Int32Array;
+  readonly depNext: Int32Array;
+  readonly rsKey: Int32Array;
+  readonly rsTx: Int32Array;
+  readonly rsInc: Int32Array;
+  readonly rsVal: Float64Array;
+  readonly rsLen: Int32Array;
+  readonly wsKey: Int32Array;
+  readonly wsLen: Int32Array;
+  readonly outcome: Int32Array;
+  // Access-list: dependency counts, successors, a ready queue.
+  readonly remaining: Int32Array;
+  readonly succStart: Int32Array;
+  readonly succ: Int32Array;
+  readonly queue: Int32Array;
+  // Sharded: involved shards, arrivals and commits of cross-shard transactions.
+  readonly mask: Int32Array;
+  readonly arrived: Int32Array;
+  readonly committed: Int32Array;
+  /** Set (by CAS) by the first direct write to a key in a block, which logs the key's value before the block. */
+  readonly dirty: Int32Array;
+  // Per worker: undo log of direct writes, and statistics.
+  readonly undoKey: Int32Array;
+  readonly undoVal: Float64Array;
+  readonly undoLen: Int32Array;
+  readonly undoCap: number;
+  readonly stats: Float64Array;
+
+  constructor(buffers: SharedBuffers) {
+    this.buffers = buffers;
+    const I = (name: string): Int32Array => new Int32Array(buffers[name]!);
+    const F = (name: string): Float64Array => new Float64Array(buffers[name]!);
+    this.control = I('control');
+    this.maxBlock = buffers.txKind!.byteLength / 4;
+    this.state = F('state');
+    this.keys = this.state.length;
+    this.keyLock = I('keyLock');
+    this.mvHead = I('mvHead');
+    this.entTx = I('entTx');
+    this.entMeta = I('entMeta');
+    this.entVal = F('entVal');
+    this.entNext = I('entNext');
+    this.touched = I('touched');
+    this.txId = F('txId');
+    this.txKind = I('txKind');
+    this.txSender = I('txSender');
+    this.txNonce = F('txNonce');
+    this.txCost = F('txCost');
+    this.txExact = I('txExact');
+    this.argStart = I('argStart');
+    this.args = F('args');
+    this.declStart = I('declStart');
+    this.declKeys = I('declKeys');
+    this.status = I('status');
+    this.txLock = I('txLock');
+    this.depHead = I('depHead');
+    this.depTx = I('depTx');
+    this.depNext = I('depNext');
+    this.rsKey = I('rsKey');
+    this.rsTx = I('rsTx');
+    this.rsInc = I('rsInc');
+    this.rsVal = F('rsVal');
+    this.rsLen = I('rsLen');
+    this.wsKey = I('wsKey');
+    this.wsLen = I('wsLen');
+    this.outcome = I('outcome');
+    this.remaining = I('remaining');
+    this.succStart = I('succStart');
+    this.succ = I('succ');
+    this.queue = I('queue');
+    this.mask = I('mask');
+    this.arrived = I('arrived');
+    this.committed = I('committed');
+    this.dirty = I('dirty');
+    this.undoKey = I('undoKey');
+    this.undoVal = F('undoVal');
+    this.undoLen = I('undoLen');
+    this.undoCap = this.undoLen.length > 0 ? this.undoKey.length / this.undoLen.length : 0;
+    this.stats = F('stats');
+  }
+
+  static allocate(initialState: Float64Array, sizes: Sizes): SharedMemory {
+    const B = sizes.maxBlock;
+    const K = initialState.length;
+    const W = sizes.workers;
+    // Multi-version entries: a block writes ~10 keys a transaction; re-executions update in place.
+    const entries = B * 24 + 1024;
+    const undo = B * 32 + 1024;
+    const buffers: SharedBuffers = {
+      control: i32(C.SIZE + 16),
+      state: f64(K),
+      keyLock: i32(K),
+      mvHead: i32(K),
+      entTx: i32(entries),
+      entMeta: i32(entries),
+      entVal: f64(entries),
+      entNext: i32(entries),
+      touched: i32(entries),
+      txId: f64(B),
+      txKind: i32(B),
+      txSender: i32(B),
+      txNonce: f64(B),
+      txCost: f64(B),
+      txExact: i32(B),
+      argStart: i32(B + 1),
+      args: f64(B * 16 + 64),
+      declStart: i32(3 * B + 1),
+      declKeys: i32(B * 48 + 64),
+      status: i32(B),
+      txLock: i32(B),
+      depHead: i32(B),
+      depTx: i32(B * 8 + 64),
+      depNext: i32(B * 8 + 64),
+      rsKey: i32(B * MAX_READS),
+      rsTx: i32(B * MAX_READS),
+      rsInc: i32(B * MAX_READS),
+      rsVal: f64(B * MAX_READS),
+      rsLen: i32(B),
+      wsKey: i32(B * MAX_WRITES),
+      wsLen: i32(B),
+      outcome: i32(B),
+      remaining: i32(B),
+      succStart: i32(B + 1),
+      succ: i32(B * 256 + 64),
+      queue: i32(B),
+      mask: i32(B),
+      arrived: i32(B),
+      committed: i32(B),
+      dirty: i32(K),
+      undoKey: i32(W * undo),
+      undoVal: f64(W * undo),
+      undoLen: i32(W),
+      stats: f64(W * STAT.SIZE),
+    };
+    const mem = new SharedMemory(buffers);
+    mem.control[C.WORKERS] = W;
+    mem.state.set(initialState);
+    mem.mvHead.fill(-1);
+    return mem;
+  }
+
+  /**
+   * Writes a block into the shared regions; returns false when it does not fit (too many
+   * transactions, arguments or declared keys), and the caller runs it another way.
+   */
+  encode(block: Block): boolean {
+    const txs = block.txs;
+    if (txs.length > this.maxBlock) return false;
+    let a = 0;
+    let d = 0;
+    for (let i = 0; i < txs.length; i++) {
+      const tx = txs[i]!;
+      if (a + tx.args.length > this.args.length) return false;
+      if (d + tx.reads.length + tx.writes.length + tx.deltas.length > this.declKeys.length) return false;
+      this.txId[i] = tx.id;
+      this.txKind[i] = kindIndex(tx.kind);
+      this.txSender[i] = tx.sender;
+      this.txNonce[i] = tx.nonce;
+      this.txCost[i] = tx.costUs;
+      this.txExact[i] = tx.exact ? 1 : 0;
+      this.argStart[i] = a;
+      for (const x of tx.args) this.args[a++] = x;
+      this.declStart[3 * i] = d;
+      for (const k of tx.reads) this.declKeys[d++] = k;
+      this.declStart[3 * i + 1] = d;
+      for (const k of tx.writes) this.declKeys[d++] = k;
+      this.declStart[3 * i + 2] = d;
+      for (const k of tx.deltas) this.declKeys[d++] = k;
+    }
+    this.argStart[txs.length] = a;
+    this.declStart[3 * txs.length] = d;
+    this.control[C.N] = txs.length;
+    return true;
+  }
+
+  /** Transaction i of the encoded block, as the state machine takes it (declared sets left out: executors that need them read the arrays). */
+  decode(i: number): Tx {
+    const args: number[] = [];
+    for (let a = this.argStart[i]!; a < this.argStart[i + 1]!; a++) args.push(this.args[a]!);
+    return {
+      id: this.txId[i]!,
+      kind: kindIds[this.txKind[i]!] ?? 'unknown',
+      sender: this.txSender[i]!,
+      nonce: this.txNonce[i]!,
+      args,
+      costUs: this.txCost[i]!,
+      reads: [],
+      writes: [],
+      deltas: [],
+      exact: this.txExact[i] === 1,
+    };
+  }
+}
+
+const kindNumbers = new Map(kindIds.map((k, i) => [k, i]));
+function kindIndex(kind: string): number {
+  // An unknown kind gets an index past the table: the worker decodes it as 'unknown', which fails as unknown-kind.
+  return kindNumbers.get(kind) ?? kindIds.length;
+}
+
+/** Spin-then-wait on a word until it differs from `value` (or the block is aborted). */
+export function waitWhile(control: Int32Array, word: Int32Array, index: number, value: number, spins = 200): void {
+  for (let s = 0; s < spins; s++) {
+    if (Atomics.load(word, index) !== value || Atomics.load(control, C.ABORT) !== 0) return;
+  }
+  while (Atomics.load(word, index) === value && Atomics.load(control, C.ABORT) === 0) Atomics.wait(word, index, value, 2);
+}
+
+/** A spinlock on one Int32 word (0 free, 1 held). */
+export function lock(words: Int32Array, i: number): void {
+  let spins = 0;
+  while (Atomics.compareExchange(words, i, 0, 1) !== 0) {
+    if (++spins > 1000) {
+      // The holder was probably descheduled: stop burning its core.
+      Atomics.wait(words, i, 1, 0.05);
+      spins = 0;
+    }
+  }
+}
+
+export function unlock(words: Int32Array, i: number): void {
+  Atomics.store(words, i, 0);
+}

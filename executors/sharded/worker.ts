@@ -1,0 +1,63 @@
+/**
+ * Sharded execution, worker side: worker s owns shard s and walks the block in order. A
+ * transaction whose declared keys all live in shard s it executes alone. A cross-shard one goes
+ * through a two-phase protocol: every shard involved PREPAREs (arrives at it, having executed all
+ * its earlier transactions, and stops); the lowest shard involved, the coordinator, executes it
+ * once all have arrived, then COMMITs, releasing the others. Each key is touched in block order,
+ * so the result is sequential execution's. The involved shards of every transaction are worked
+ * out by the main thread (see index.ts).
+ */
+import { outcomeCode } from '../../ledger/index.js';
+import { DirectView, type WorkerContext } from '../pool/context.js';
+import { C, STAT, waitWhile } from '../pool/shared.js';
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v !== 0; v &= v - 1) n++;
+  return n;
+}
+
+export function runSharded(ctx: WorkerContext): void {
+  const mem = ctx.mem;
+  const c = mem.control;
+  const n = c[C.N]!;
+  const shard = ctx.index;
+  const bit = 1 << shard;
+  const view = new DirectView(mem, ctx.index);
+
+  const execute = (i: number): void => {
+    mem.outcome[i] = outcomeCode(ctx.ledger.execute(ctx.tx(i), view));
+    ctx.count(STAT.EXECUTIONS);
+  };
+
+  for (let i = 0; i < n; i++) {
+    if (Atomics.load(c, C.ABORT) !== 0) return;
+    const mask = mem.mask[i]!;
+    if ((mask & bit) === 0) continue;
+    if (mask === bit) {
+      execute(i);
+      continue;
+    }
+    // Prepare: this shard has done everything before i and waits on it.
+    const involved = popcount(mask);
+    const arrived = Atomics.add(mem.arrived, i, 1) + 1;
+    const coordinator = 31 - Math.clz32(mask & -mask);
+    if (shard === coordinator) {
+      let now = arrived;
+      while (now < involved && Atomics.load(c, C.ABORT) === 0) {
+        waitWhile(c, mem.arrived, i, now);
+        now = Atomics.load(mem.arrived, i);
+      }
+      if (Atomics.load(c, C.ABORT) !== 0) return;
+      execute(i);
+      ctx.count(STAT.CROSS);
+      // Commit: release the other shards.
+      Atomics.store(mem.committed, i, 1);
+      Atomics.notify(mem.committed, i);
+    } else {
+      Atomics.notify(mem.arrived, i);
+      ctx.count(STAT.WAITS);
+      waitWhile(c, mem.committed, i, 0);
+    }
+  }
+}
