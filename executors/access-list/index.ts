@@ -2,7 +2,7 @@ import type { Block } from '../../core/tx.js';
 import { compact, lockDag } from '../bound/index.js';
 import type { ExecutorFactory } from '../executor.js';
 import { ParallelExecutor } from '../pool/parallel.js';
-import { C, MODE, type SharedMemory } from '../pool/shared.js';
+import { C, MODE, R, REC, type SharedMemory } from '../pool/shared.js';
 
 /**
  * The dependency graph of a block from its declared sets, in shared memory: successors, the
@@ -23,7 +23,7 @@ function prepare(mem: SharedMemory, block: Block): boolean {
   let ready = 0;
   for (let i = 0; i < n; i++) {
     const count = predStart[i + 1]! - predStart[i]!;
-    mem.remaining[i] = count;
+    mem.rec[i * REC + R.REMAINING] = count;
     for (let e = predStart[i]!; e < predStart[i + 1]!; e++) mem.succ[fill[preds[e]!]!++] = i;
     if (count === 0) mem.queue[ready++] = i;
   }

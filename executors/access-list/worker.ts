@@ -7,7 +7,7 @@
  */
 import { outcomeCode } from '../../ledger/index.js';
 import { DirectView, type WorkerContext } from '../pool/context.js';
-import { C, STAT } from '../pool/shared.js';
+import { C, R, REC, STAT } from '../pool/shared.js';
 
 export function runAccessList(ctx: WorkerContext): void {
   const mem = ctx.mem;
@@ -33,12 +33,12 @@ export function runAccessList(ctx: WorkerContext): void {
     let i = Atomics.load(mem.queue, head);
     while (i < 0) i = Atomics.load(mem.queue, head);
 
-    mem.outcome[i] = outcomeCode(ctx.ledger.execute(ctx.tx(i), view));
+    mem.rec[i * REC + R.OUTCOME] = outcomeCode(ctx.ledger.execute(ctx.tx(i), view));
     ctx.count(STAT.EXECUTIONS);
 
     for (let e = mem.succStart[i]!; e < mem.succStart[i + 1]!; e++) {
       const s = mem.succ[e]!;
-      if (Atomics.sub(mem.remaining, s, 1) === 1) {
+      if (Atomics.sub(mem.rec, s * REC + R.REMAINING, 1) === 1) {
         const slot = Atomics.add(c, C.QUEUE_TAIL, 1);
         Atomics.store(mem.queue, slot, s);
         Atomics.notify(c, C.QUEUE_TAIL, 1);

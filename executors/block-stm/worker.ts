@@ -12,7 +12,7 @@
 import type { StateView } from '../../ledger/index.js';
 import { fail, outcomeCode } from '../../ledger/index.js';
 import { OVERFLOW, type WorkerContext } from '../pool/context.js';
-import { C, MAX_READS, MAX_WRITES, STAT, lock, unlock, type SharedMemory } from '../pool/shared.js';
+import { C, MAX_READS, MAX_WRITES, PAD, R, REC, STAT, lock, unlock, type SharedMemory } from '../pool/shared.js';
 
 // Transaction status word: incarnation << 2 | status.
 const READY = 0;
@@ -27,6 +27,9 @@ export const DELTA = 2;
 // What a read found, as recorded in a read set.
 const STORAGE = -1;
 const RESOLVED = -2;
+
+/** Multi-version entries a worker takes at a time. */
+const ENTRY_CHUNK = 256;
 
 // Task kinds.
 const NONE = 0;
@@ -179,7 +182,7 @@ class MvView implements StateView {
 export function runBlockStm(ctx: WorkerContext): void {
   const mem = ctx.mem;
   const c = mem.control;
-  const status = mem.status;
+  const rec = mem.rec;
   const n = c[C.N]!;
   const view = new MvView(mem);
   const found = new Found();
@@ -187,16 +190,49 @@ export function runBlockStm(ctx: WorkerContext): void {
   let taskTx = 0;
   let taskInc = 0;
   let idle = 0;
+  // Multi-version entries come in chunks per worker: no shared counter per write, no two workers' entries on one cache line.
+  let chunkNext = 0;
+  let chunkEnd = 0;
+  const allocate = (key: number): number => {
+    if (chunkNext === chunkEnd) {
+      chunkNext = Atomics.add(c, C.POOL_TOP, ENTRY_CHUNK);
+      chunkEnd = chunkNext + ENTRY_CHUNK;
+      if (chunkEnd > mem.entTx.length) {
+        unlock(mem.keyLock, key);
+        Atomics.store(c, C.OVERFLOW, 1);
+        throw OVERFLOW;
+      }
+    }
+    return chunkNext++;
+  };
+
+  // The paper's num_active_tasks, kept per worker: each worker writes only its own cache line.
+  const myActive = ctx.index * PAD;
+  let active = 0;
+  const activeUp = (): void => {
+    Atomics.store(mem.active, myActive, ++active);
+  };
+  const activeDown = (): void => {
+    Atomics.store(mem.active, myActive, --active);
+  };
+  const activeEverywhere = (): number => {
+    let sum = 0;
+    for (let w = 0; w < ctx.workers; w++) sum += Atomics.load(mem.active, w * PAD);
+    return sum;
+  };
 
   const wake = (): void => {
     Atomics.add(c, C.WAKE, 1);
-    Atomics.notify(c, C.WAKE);
+    // Notifying costs a lock in the runtime: skip it when nobody sleeps.
+    if (Atomics.load(c, C.SLEEPERS) > 0) Atomics.notify(c, C.WAKE);
   };
 
+  /** Lowers an index to `target`. Only an actual decrease counts (check_done looks for those). */
   const decrease = (index: number, target: number): void => {
     for (;;) {
       const cur = Atomics.load(c, index);
-      if (cur <= target || Atomics.compareExchange(c, index, cur, target) === cur) break;
+      if (cur <= target) return;
+      if (Atomics.compareExchange(c, index, cur, target) === cur) break;
     }
     Atomics.add(c, C.DECREASE_CNT, 1);
     wake();
@@ -206,7 +242,7 @@ export function runBlockStm(ctx: WorkerContext): void {
     const observed = Atomics.load(c, C.DECREASE_CNT);
     if (
       Math.min(Atomics.load(c, C.EXEC_IDX), Atomics.load(c, C.VAL_IDX)) >= n &&
-      Atomics.load(c, C.NUM_ACTIVE) === 0 &&
+      activeEverywhere() === 0 &&
       observed === Atomics.load(c, C.DECREASE_CNT)
     ) {
       Atomics.store(c, C.DONE, 1);
@@ -217,31 +253,31 @@ export function runBlockStm(ctx: WorkerContext): void {
   /** Claims (i, incarnation) for execution if it is ready; otherwise gives back the active-task count. */
   const tryIncarnate = (i: number): void => {
     if (i < n) {
-      const s = Atomics.load(status, i);
-      if ((s & 3) === READY && Atomics.compareExchange(status, i, s, (s & ~3) | EXECUTING) === s) {
+      const s = Atomics.load(rec, i * REC);
+      if ((s & 3) === READY && Atomics.compareExchange(rec, i * REC, s, (s & ~3) | EXECUTING) === s) {
         task = EXEC;
         taskTx = i;
         taskInc = s >> 2;
         return;
       }
     }
-    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    activeDown();
     task = NONE;
   };
 
   const setReady = (i: number): void => {
-    const s = Atomics.load(status, i);
-    Atomics.store(status, i, (((s >> 2) + 1) << 2) | READY);
+    const s = Atomics.load(rec, i * REC);
+    Atomics.store(rec, i * REC, (((s >> 2) + 1) << 2) | READY);
   };
 
   const nextTask = (): void => {
     task = NONE;
     if (Atomics.load(c, C.VAL_IDX) < Atomics.load(c, C.EXEC_IDX)) {
       if (Atomics.load(c, C.VAL_IDX) >= n) return checkDone();
-      Atomics.add(c, C.NUM_ACTIVE, 1);
+      activeUp();
       const i = Atomics.add(c, C.VAL_IDX, 1);
       if (i < n) {
-        const s = Atomics.load(status, i);
+        const s = Atomics.load(rec, i * REC);
         if ((s & 3) === EXECUTED) {
           task = VALIDATE;
           taskTx = i;
@@ -249,40 +285,41 @@ export function runBlockStm(ctx: WorkerContext): void {
           return;
         }
       }
-      Atomics.sub(c, C.NUM_ACTIVE, 1);
+      activeDown();
     } else {
       if (Atomics.load(c, C.EXEC_IDX) >= n) return checkDone();
-      Atomics.add(c, C.NUM_ACTIVE, 1);
+      activeUp();
       tryIncarnate(Atomics.add(c, C.EXEC_IDX, 1));
     }
   };
 
   /** Makes i wait for j; false when j has meanwhile finished executing (then i retries at once). */
   const addDependency = (i: number, inc: number, j: number): boolean => {
-    lock(mem.txLock, j);
-    if ((Atomics.load(status, j) & 3) === EXECUTED) {
-      unlock(mem.txLock, j);
+    const jLock = j * REC + R.LOCK;
+    lock(rec, jLock);
+    if ((Atomics.load(rec, j * REC) & 3) === EXECUTED) {
+      unlock(rec, jLock);
       return false;
     }
-    Atomics.store(status, i, (inc << 2) | ABORTING);
+    Atomics.store(rec, i * REC, (inc << 2) | ABORTING);
     const node = Atomics.add(c, C.DEP_TOP, 1);
     if (node >= mem.depTx.length) {
-      unlock(mem.txLock, j);
+      unlock(rec, jLock);
       Atomics.store(c, C.OVERFLOW, 1);
       throw OVERFLOW;
     }
     mem.depTx[node] = i;
-    mem.depNext[node] = mem.depHead[j]!;
-    mem.depHead[j] = node;
-    unlock(mem.txLock, j);
-    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    mem.depNext[node] = rec[j * REC + R.DEP_HEAD]!;
+    rec[j * REC + R.DEP_HEAD] = node;
+    unlock(rec, jLock);
+    activeDown();
     return true;
   };
 
   /** Writes the incarnation's writes as versions, removes the previous incarnation's stale ones; true if it wrote a new key. */
   const record = (i: number, inc: number): boolean => {
     const base = i * MAX_WRITES;
-    const previous = mem.wsLen[i]!;
+    const previous = rec[i * REC + R.WS_LEN]!;
     let wroteNew = false;
     for (let w = 0; w < view.count; w++) {
       const key = view.keys[w]!;
@@ -298,12 +335,7 @@ export function runBlockStm(ctx: WorkerContext): void {
         mem.entVal[e] = view.values[w]!;
         mem.entMeta[e] = meta;
       } else {
-        const fresh = Atomics.add(c, C.POOL_TOP, 1);
-        if (fresh >= mem.entTx.length) {
-          unlock(mem.keyLock, key);
-          Atomics.store(c, C.OVERFLOW, 1);
-          throw OVERFLOW;
-        }
+        const fresh = allocate(key);
         mem.entTx[fresh] = i;
         mem.entMeta[fresh] = meta;
         mem.entVal[fresh] = view.values[w]!;
@@ -327,16 +359,16 @@ export function runBlockStm(ctx: WorkerContext): void {
       if (!still) removeVersion(mem, key, i);
     }
     for (let w = 0; w < view.count; w++) mem.wsKey[base + w] = view.keys[w]!;
-    mem.wsLen[i] = view.count;
+    rec[i * REC + R.WS_LEN] = view.count;
     return wroteNew;
   };
 
   const finishExecution = (i: number, inc: number, wroteNew: boolean): void => {
-    Atomics.store(status, i, (inc << 2) | EXECUTED);
-    lock(mem.txLock, i);
-    let node = mem.depHead[i]!;
-    mem.depHead[i] = -1;
-    unlock(mem.txLock, i);
+    Atomics.store(rec, i * REC, (inc << 2) | EXECUTED);
+    lock(rec, i * REC + R.LOCK);
+    let node = rec[i * REC + R.DEP_HEAD]!;
+    rec[i * REC + R.DEP_HEAD] = -1;
+    unlock(rec, i * REC + R.LOCK);
     let lowest = Infinity;
     for (; node >= 0; node = mem.depNext[node]!) {
       const d = mem.depTx[node]!;
@@ -354,7 +386,7 @@ export function runBlockStm(ctx: WorkerContext): void {
       }
       decrease(C.VAL_IDX, i);
     }
-    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    activeDown();
     task = NONE;
   };
 
@@ -380,15 +412,15 @@ export function runBlockStm(ctx: WorkerContext): void {
         code = outcomeCode(fail('execution-error'));
       }
       ctx.count(STAT.EXECUTIONS);
-      mem.rsLen[i] = view.reads;
-      mem.outcome[i] = code;
+      rec[i * REC + R.RS_LEN] = view.reads;
+      rec[i * REC + R.OUTCOME] = code;
       return finishExecution(i, inc, record(i, inc));
     }
   };
 
   const validateReadSet = (i: number): boolean => {
     const base = i * MAX_READS;
-    const count = mem.rsLen[i]!;
+    const count = rec[i * REC + R.RS_LEN]!;
     for (let r = 0; r < count; r++) {
       mvRead(mem, mem.rsKey[base + r]!, i, found);
       if (found.blockedBy >= 0) return false;
@@ -405,16 +437,16 @@ export function runBlockStm(ctx: WorkerContext): void {
   const validate = (i: number, inc: number): void => {
     ctx.count(STAT.VALIDATIONS);
     const executed = (inc << 2) | EXECUTED;
-    const aborted = !validateReadSet(i) && Atomics.compareExchange(status, i, executed, (inc << 2) | ABORTING) === executed;
+    const aborted = !validateReadSet(i) && Atomics.compareExchange(rec, i * REC, executed, (inc << 2) | ABORTING) === executed;
     if (aborted) {
       ctx.count(STAT.ABORTS);
       const base = i * MAX_WRITES;
-      for (let w = 0; w < mem.wsLen[i]!; w++) markEstimate(mem, mem.wsKey[base + w]!, i);
+      for (let w = 0; w < rec[i * REC + R.WS_LEN]!; w++) markEstimate(mem, mem.wsKey[base + w]!, i);
       setReady(i);
       decrease(C.VAL_IDX, i + 1);
       if (Atomics.load(c, C.EXEC_IDX) > i) return tryIncarnate(i);
     }
-    Atomics.sub(c, C.NUM_ACTIVE, 1);
+    activeDown();
     task = NONE;
   };
 
@@ -424,9 +456,15 @@ export function runBlockStm(ctx: WorkerContext): void {
     else {
       nextTask();
       if (task === NONE && ++idle > 64) {
-        // Nothing to do for now: sleep until someone lowers an index or the block is done.
+        // Nothing to do for now: announce the sleep, look once more (a waker that changed things
+        // before seeing us will have been seen by this look), then sleep until woken.
+        Atomics.add(c, C.SLEEPERS, 1);
         const w = Atomics.load(c, C.WAKE);
-        if (Atomics.load(c, C.DONE) === 0) Atomics.wait(c, C.WAKE, w, 1);
+        nextTask();
+        if (task === NONE && Atomics.load(c, C.DONE) === 0) {
+          Atomics.wait(c, C.WAKE, w, 1);
+        }
+        Atomics.sub(c, C.SLEEPERS, 1);
         idle = 0;
       }
     }

@@ -1,6 +1,6 @@
 import type { Tx } from '../../core/tx.js';
 import type { Ledger, StateView } from '../../ledger/index.js';
-import { C, STAT, type SharedMemory } from './shared.js';
+import { C, PAD, STAT, type SharedMemory } from './shared.js';
 
 /** What a worker-side executor runs with. */
 export interface WorkerContext {
@@ -9,7 +9,7 @@ export interface WorkerContext {
   /** This worker's number, 0 … workers-1. */
   readonly index: number;
   readonly workers: number;
-  /** Transaction i of the block, decoded once per worker and block. */
+  /** Transaction i of the block, decoded into the worker's one reused object: valid until the next call. */
   tx(i: number): Tx;
   /** Adds to one of this worker's statistics. */
   count(stat: number, by?: number): void;
@@ -59,14 +59,14 @@ export class DirectView implements StateView {
   private logFirst(key: number): void {
     const m = this.mem;
     if (m.dirty[key] !== 0 || Atomics.compareExchange(m.dirty, key, 0, 1) !== 0) return;
-    const n = m.undoLen[this.worker]!;
+    const n = m.undoLen[this.worker * PAD]!;
     if (n >= this.logCap) {
       Atomics.store(m.control, C.OVERFLOW, 1);
       throw OVERFLOW;
     }
     m.undoKey[this.logBase + n] = key;
     m.undoVal[this.logBase + n] = m.state[key]!;
-    m.undoLen[this.worker] = n + 1;
+    m.undoLen[this.worker * PAD] = n + 1;
   }
 }
 

@@ -2,7 +2,7 @@ import type { Block, TxOutcome } from '../../core/tx.js';
 import { calibrateWork, genesisValues, Ledger, outcomeOf, StateLayout, StateRoot, type StateView } from '../../ledger/index.js';
 import type { BlockResult, Executor, ExecutorOptions } from '../executor.js';
 import { WorkerPool } from './pool.js';
-import { C, STAT, SharedMemory } from './shared.js';
+import { C, PAD, R, REC, STAT, SharedMemory } from './shared.js';
 import { ESTIMATE, DELTA } from '../block-stm/worker.js';
 
 /** What distinguishes one parallel executor from another, on the main thread. */
@@ -58,10 +58,9 @@ export class ParallelExecutor implements Executor {
   async execute(block: Block): Promise<BlockResult> {
     const n = block.txs.length;
     const t0 = performance.now();
-    if (n <= SMALL_BLOCK || !this.mem.encode(block) || !this.spec.prepare(this.mem, block, this.layout, this.threads)) {
-      return this.sequentially(block, t0);
-    }
+    if (n <= SMALL_BLOCK || !this.mem.encode(block)) return this.sequentially(block, t0);
     this.reset(n);
+    if (!this.spec.prepare(this.mem, block, this.layout, this.threads)) return this.sequentially(block, t0);
     const t1 = performance.now();
     try {
       await this.pool.run(this.spec.mode);
@@ -77,7 +76,7 @@ export class ParallelExecutor implements Executor {
     if (this.spec.writes === 'versions') this.snapshot();
     else this.commitDirect();
     const outcomes: TxOutcome[] = new Array(n);
-    for (let i = 0; i < n; i++) outcomes[i] = outcomeOf(this.mem.outcome[i]!);
+    for (let i = 0; i < n; i++) outcomes[i] = outcomeOf(this.mem.rec[i * REC + R.OUTCOME]!);
     const t3 = performance.now();
     const s = this.sumStats();
     return {
@@ -104,15 +103,12 @@ export class ParallelExecutor implements Executor {
   private reset(n: number): void {
     const m = this.mem;
     const c = m.control;
-    for (const w of [C.EXEC_IDX, C.VAL_IDX, C.DECREASE_CNT, C.NUM_ACTIVE, C.DONE, C.POOL_TOP, C.DEP_TOP, C.TOUCHED, C.OVERFLOW, C.COMPLETED]) c[w] = 0;
-    m.status.fill(0, 0, n);
-    m.txLock.fill(0, 0, n);
-    m.depHead.fill(-1, 0, n);
-    m.rsLen.fill(0, 0, n);
-    m.wsLen.fill(0, 0, n);
-    m.outcome.fill(0, 0, n);
+    for (const w of [C.EXEC_IDX, C.VAL_IDX, C.DECREASE_CNT, C.SLEEPERS, C.DONE, C.POOL_TOP, C.DEP_TOP, C.TOUCHED, C.OVERFLOW, C.COMPLETED]) c[w] = 0;
+    m.rec.fill(0, 0, n * REC);
+    for (let i = 0; i < n; i++) m.rec[i * REC + R.DEP_HEAD] = -1;
     m.undoLen.fill(0);
     m.stats.fill(0);
+    m.active.fill(0);
   }
 
   /** Block-STM's output: for every key written, the value of its highest version. */
@@ -142,7 +138,7 @@ export class ParallelExecutor implements Executor {
     const m = this.mem;
     for (let w = 0; w < this.threads; w++) {
       const base = w * m.undoCap;
-      for (let u = 0; u < m.undoLen[w]!; u++) {
+      for (let u = 0; u < m.undoLen[w * PAD]!; u++) {
         const key = m.undoKey[base + u]!;
         this.root.update(key, m.undoVal[base + u]!, m.state[key]!);
         m.dirty[key] = 0;
@@ -155,7 +151,7 @@ export class ParallelExecutor implements Executor {
     const m = this.mem;
     for (let w = 0; w < this.threads; w++) {
       const base = w * m.undoCap;
-      for (let u = 0; u < m.undoLen[w]!; u++) {
+      for (let u = 0; u < m.undoLen[w * PAD]!; u++) {
         const key = m.undoKey[base + u]!;
         m.state[key] = m.undoVal[base + u]!;
         m.dirty[key] = 0;

@@ -4,14 +4,13 @@
  * Nothing about transactions travels by message.
  */
 import { parentPort } from 'node:worker_threads';
-import type { Tx } from '../../core/tx.js';
 import { Ledger, setWorkCalibration } from '../../ledger/index.js';
 import { runAccessList } from '../access-list/worker.js';
 import { runBlockStm } from '../block-stm/worker.js';
 import { runSharded } from '../sharded/worker.js';
 import { OVERFLOW, statIndex, type WorkerContext, type WorkerSide } from './context.js';
 import type { WorkerInit } from './pool.js';
-import { C, MODE, SharedMemory } from './shared.js';
+import { C, MODE, STAT, SharedMemory, scratchTx } from './shared.js';
 
 const sides: Record<number, WorkerSide> = {
   [MODE.BLOCK_STM]: runBlockStm,
@@ -27,17 +26,19 @@ port.once('message', (init: WorkerInit) => {
   setWorkCalibration(init.itersPerUs);
   const ledger = new Ledger(init.genesis);
   const control = mem.control;
-  let cache: (Tx | undefined)[] = [];
+  const scratch = scratchTx();
+  // Statistics are counted locally and published once a block: a shared write per event would cost more than the event.
+  const local = new Float64Array(STAT.SIZE);
   const ctx: WorkerContext = {
     mem,
     ledger,
     index: init.index,
     workers: control[C.WORKERS]!,
     tx(i) {
-      return (cache[i] ??= mem.decode(i));
+      return mem.decodeInto(i, scratch);
     },
     count(stat, by = 1) {
-      mem.stats[statIndex(init.index, stat)]! += by;
+      local[stat]! += by;
     },
   };
   let generation = Atomics.load(control, C.GENERATION);
@@ -47,7 +48,7 @@ port.once('message', (init: WorkerInit) => {
     generation = Atomics.load(control, C.GENERATION);
     const mode = Atomics.load(control, C.MODE);
     if (mode === MODE.EXIT) return;
-    cache = [];
+    local.fill(0);
     try {
       sides[mode]?.(ctx);
     } catch (e) {
@@ -56,6 +57,7 @@ port.once('message', (init: WorkerInit) => {
       // A full region is not an error: the main thread redoes the block on the sequential path.
       if (e !== OVERFLOW) port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     }
+    for (let s = 0; s < STAT.SIZE; s++) mem.stats[statIndex(init.index, s)] = local[s]!;
     Atomics.add(control, C.FINISHED, 1);
     Atomics.notify(control, C.FINISHED);
   }

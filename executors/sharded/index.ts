@@ -2,7 +2,7 @@ import type { Block } from '../../core/tx.js';
 import type { StateLayout } from '../../ledger/index.js';
 import type { ExecutorFactory } from '../executor.js';
 import { ParallelExecutor } from '../pool/parallel.js';
-import { C, MODE, type SharedMemory } from '../pool/shared.js';
+import { C, MODE, R, REC, type SharedMemory } from '../pool/shared.js';
 
 /** The shard a key lives in: with its account when it has one (so an account's keys stay together), else by its number. */
 export function shardOf(layout: StateLayout, key: number, shards: number): number {
@@ -33,10 +33,10 @@ function prepare(mem: SharedMemory, block: Block, layout: StateLayout, workers: 
         if (added.size > 0 && added.has(k)) barrier = true;
       }
     }
-    mem.mask[i] = barrier ? all : mask === 0 ? 1 << shardOf(layout, layout.nonce(tx.sender), workers) : mask;
+    mem.rec[i * REC + R.MASK] = barrier ? all : mask === 0 ? 1 << shardOf(layout, layout.nonce(tx.sender), workers) : mask;
+    mem.rec[i * REC + R.ARRIVED] = 0;
+    mem.rec[i * REC + R.COMMITTED] = 0;
   }
-  mem.arrived.fill(0, 0, n);
-  mem.committed.fill(0, 0, n);
   mem.control[C.SHARDS] = workers;
   return true;
 }

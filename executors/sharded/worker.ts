@@ -9,7 +9,7 @@
  */
 import { outcomeCode } from '../../ledger/index.js';
 import { DirectView, type WorkerContext } from '../pool/context.js';
-import { C, STAT, waitWhile } from '../pool/shared.js';
+import { C, R, REC, STAT, waitWhile } from '../pool/shared.js';
 
 function popcount(x: number): number {
   let n = 0;
@@ -26,13 +26,14 @@ export function runSharded(ctx: WorkerContext): void {
   const view = new DirectView(mem, ctx.index);
 
   const execute = (i: number): void => {
-    mem.outcome[i] = outcomeCode(ctx.ledger.execute(ctx.tx(i), view));
+    mem.rec[i * REC + R.OUTCOME] = outcomeCode(ctx.ledger.execute(ctx.tx(i), view));
     ctx.count(STAT.EXECUTIONS);
   };
 
   for (let i = 0; i < n; i++) {
     if (Atomics.load(c, C.ABORT) !== 0) return;
-    const mask = mem.mask[i]!;
+    const r = i * REC;
+    const mask = mem.rec[r + R.MASK]!;
     if ((mask & bit) === 0) continue;
     if (mask === bit) {
       execute(i);
@@ -40,24 +41,24 @@ export function runSharded(ctx: WorkerContext): void {
     }
     // Prepare: this shard has done everything before i and waits on it.
     const involved = popcount(mask);
-    const arrived = Atomics.add(mem.arrived, i, 1) + 1;
+    const arrived = Atomics.add(mem.rec, r + R.ARRIVED, 1) + 1;
     const coordinator = 31 - Math.clz32(mask & -mask);
     if (shard === coordinator) {
       let now = arrived;
       while (now < involved && Atomics.load(c, C.ABORT) === 0) {
-        waitWhile(c, mem.arrived, i, now);
-        now = Atomics.load(mem.arrived, i);
+        waitWhile(c, mem.rec, r + R.ARRIVED, now);
+        now = Atomics.load(mem.rec, r + R.ARRIVED);
       }
       if (Atomics.load(c, C.ABORT) !== 0) return;
       execute(i);
       ctx.count(STAT.CROSS);
       // Commit: release the other shards.
-      Atomics.store(mem.committed, i, 1);
-      Atomics.notify(mem.committed, i);
+      Atomics.store(mem.rec, r + R.COMMITTED, 1);
+      Atomics.notify(mem.rec, r + R.COMMITTED);
     } else {
-      Atomics.notify(mem.arrived, i);
+      Atomics.notify(mem.rec, r + R.ARRIVED);
       ctx.count(STAT.WAITS);
-      waitWhile(c, mem.committed, i, 0);
+      waitWhile(c, mem.rec, r + R.COMMITTED, 0);
     }
   }
 }
