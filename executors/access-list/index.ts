@@ -1,5 +1,6 @@
 import type { Block } from '../../core/tx.js';
-import { compact, lockDag } from '../bound/index.js';
+import { StateLayout } from '../../ledger/index.js';
+import { compact, DenseKeys, lockDag } from '../bound/index.js';
 import type { ExecutorFactory } from '../executor.js';
 import { ParallelExecutor } from '../pool/parallel.js';
 import { C, MODE, R, REC, type SharedMemory } from '../pool/shared.js';
@@ -10,10 +11,10 @@ import { C, MODE, R, REC, type SharedMemory } from '../pool/shared.js';
  * have none. Transactions whose declared sets are not exact (a counter mint) are barriers: an
  * executor that schedules by declared sets cannot trust them.
  */
-function prepare(mem: SharedMemory, block: Block): boolean {
+function prepare(mem: SharedMemory, block: Block, keys: DenseKeys): boolean {
   const txs = block.txs;
   const n = txs.length;
-  const dag = lockDag(compact(txs), (i) => !txs[i]!.exact);
+  const dag = lockDag(compact(txs, keys), (i) => !txs[i]!.exact);
   if (dag.preds.length > mem.succ.length) return false;
   const { predStart, preds } = dag;
   mem.succStart.fill(0, 0, n + 1);
@@ -34,5 +35,11 @@ function prepare(mem: SharedMemory, block: Block): boolean {
 }
 
 /** Access-list (Sealevel-style): scheduling by declared read/write sets. See worker.ts. */
-export const createAccessList: ExecutorFactory = (options) =>
-  ParallelExecutor.create({ name: 'access-list', mode: MODE.ACCESS_LIST, writes: 'direct', prepare }, options);
+export const createAccessList: ExecutorFactory = (options) => {
+  // The graph is built on the main thread while the workers wait: rename keys without hashing.
+  const keys = new DenseKeys(new StateLayout(options.genesis).size);
+  return ParallelExecutor.create(
+    { name: 'access-list', mode: MODE.ACCESS_LIST, writes: 'direct', prepare: (mem, block) => prepare(mem, block, keys) },
+    options,
+  );
+};

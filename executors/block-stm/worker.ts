@@ -49,22 +49,36 @@ class Found {
   blockedBy = -1;
 }
 
-/** Reads `key` as transaction `i` sees it: the highest version below i, deltas resolved, else storage. */
+/**
+ * Reads `key` as transaction `i` sees it: the highest version below i, deltas resolved, else
+ * storage. Lock-free for readers: it reads under the key's sequence lock and tries again if a
+ * writer changed the list meanwhile (lists only change by whole entries, so a walk always ends).
+ */
 export function mvRead(mem: SharedMemory, key: number, i: number, out: Found): void {
+  const seq = mem.keyLock;
+  for (let spins = 0; ; spins++) {
+    const before = Atomics.load(seq, key);
+    if (before & 1) {
+      if (spins > 1000) Atomics.wait(seq, key, before, 0.05);
+      continue;
+    }
+    readVersions(mem, key, i, out);
+    if (Atomics.load(seq, key) === before) return;
+  }
+}
+
+function readVersions(mem: SharedMemory, key: number, i: number, out: Found): void {
   out.blockedBy = -1;
-  lock(mem.keyLock, key);
   let e = mem.mvHead[key]!;
   while (e >= 0 && mem.entTx[e]! >= i) e = mem.entNext[e]!;
   if (e < 0) {
     out.kind = STORAGE;
     out.value = mem.state[key]!;
-    unlock(mem.keyLock, key);
     return;
   }
   const meta = mem.entMeta[e]!;
   if (meta & ESTIMATE) {
     out.blockedBy = mem.entTx[e]!;
-    unlock(mem.keyLock, key);
     return;
   }
   if ((meta & DELTA) === 0) {
@@ -72,7 +86,6 @@ export function mvRead(mem: SharedMemory, key: number, i: number, out: Found): v
     out.tx = mem.entTx[e]!;
     out.inc = meta >> 2;
     out.value = mem.entVal[e]!;
-    unlock(mem.keyLock, key);
     return;
   }
   // A chain of adds: sum them down to the nearest full write, or to storage.
@@ -81,7 +94,6 @@ export function mvRead(mem: SharedMemory, key: number, i: number, out: Found): v
     const m = mem.entMeta[e]!;
     if (m & ESTIMATE) {
       out.blockedBy = mem.entTx[e]!;
-      unlock(mem.keyLock, key);
       return;
     }
     sum += mem.entVal[e]!;
@@ -90,7 +102,6 @@ export function mvRead(mem: SharedMemory, key: number, i: number, out: Found): v
   if (e < 0) sum += mem.state[key]!;
   out.kind = RESOLVED;
   out.value = sum;
-  unlock(mem.keyLock, key);
 }
 
 /**

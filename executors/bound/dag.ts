@@ -125,7 +125,40 @@ export interface CompactBlock {
   readonly deltaStart: Int32Array;
 }
 
-export function compact(txs: readonly Tx[]): CompactBlock {
+/**
+ * Renames keys to dense slots without hashing, for callers that compact many blocks over one
+ * state of known size: two arrays the size of the state, stamped per block instead of cleared.
+ */
+export class DenseKeys {
+  private readonly slot: Int32Array;
+  private readonly stamp: Int32Array;
+  private generation = 0;
+  private next = 0;
+
+  constructor(keys: number) {
+    this.slot = new Int32Array(keys);
+    this.stamp = new Int32Array(keys);
+  }
+
+  startBlock(): void {
+    this.generation++;
+    this.next = 0;
+  }
+
+  get size(): number {
+    return this.next;
+  }
+
+  of(key: StateKey): number {
+    if (this.stamp[key] !== this.generation) {
+      this.stamp[key] = this.generation;
+      this.slot[key] = this.next++;
+    }
+    return this.slot[key]!;
+  }
+}
+
+export function compact(txs: readonly Tx[], dense?: DenseKeys): CompactBlock {
   const n = txs.length;
   let total = 0;
   for (const tx of txs) total += tx.reads.length + tx.writes.length + tx.deltas.length;
@@ -134,12 +167,17 @@ export function compact(txs: readonly Tx[]): CompactBlock {
   const writeStart = new Int32Array(n);
   const deltaStart = new Int32Array(n);
   const ids = new Map<StateKey, number>();
+  dense?.startBlock();
   let p = 0;
-  const put = (k: StateKey): void => {
-    let s = ids.get(k);
-    if (s === undefined) ids.set(k, (s = ids.size));
-    slots[p++] = s;
-  };
+  const put = dense
+    ? (k: StateKey): void => {
+        slots[p++] = dense.of(k);
+      }
+    : (k: StateKey): void => {
+        let s = ids.get(k);
+        if (s === undefined) ids.set(k, (s = ids.size));
+        slots[p++] = s;
+      };
   for (let i = 0; i < n; i++) {
     const tx = txs[i]!;
     readStart[i] = p;
@@ -150,7 +188,7 @@ export function compact(txs: readonly Tx[]): CompactBlock {
     for (const k of tx.deltas) put(k);
   }
   readStart[n] = p;
-  return { n, keys: ids.size, slots, readStart, writeStart, deltaStart };
+  return { n, keys: dense ? dense.size : ids.size, slots, readStart, writeStart, deltaStart };
 }
 
 /**

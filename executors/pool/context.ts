@@ -1,6 +1,6 @@
 import type { Tx } from '../../core/tx.js';
 import type { Ledger, StateView } from '../../ledger/index.js';
-import { C, PAD, STAT, type SharedMemory } from './shared.js';
+import { C, PAD, STAT, lock, unlock, type SharedMemory } from './shared.js';
 
 /** What a worker-side executor runs with. */
 export interface WorkerContext {
@@ -50,10 +50,10 @@ export class DirectView implements StateView {
 
   add(key: number, amount: number): void {
     const m = this.mem;
-    lockWord(m.keyLock, key);
+    lock(m.keyLock, key);
     this.logFirst(key);
     m.state[key] = m.state[key]! + amount;
-    Atomics.store(m.keyLock, key, 0);
+    unlock(m.keyLock, key);
   }
 
   private logFirst(key: number): void {
@@ -68,10 +68,6 @@ export class DirectView implements StateView {
     m.undoVal[this.logBase + n] = m.state[key]!;
     m.undoLen[this.worker * PAD] = n + 1;
   }
-}
-
-function lockWord(words: Int32Array, i: number): void {
-  while (Atomics.compareExchange(words, i, 0, 1) !== 0) Atomics.wait(words, i, 1, 0.02);
 }
 
 export function statIndex(worker: number, stat: number): number {

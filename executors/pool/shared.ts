@@ -331,18 +331,25 @@ export function waitWhile(control: Int32Array, word: Int32Array, index: number, 
   while (Atomics.load(word, index) === value && Atomics.load(control, C.ABORT) === 0) Atomics.wait(word, index, value, 2);
 }
 
-/** A spinlock on one Int32 word (0 free, 1 held). */
+/**
+ * A sequence lock on one Int32 word: even means free, odd held. A writer makes it odd, changes
+ * what it guards, and makes it even again; a reader that saw the same even value before and after
+ * reading knows it read a consistent state, without writing the shared word itself (so readers on
+ * two cores do not pass its cache line back and forth).
+ */
 export function lock(words: Int32Array, i: number): void {
   let spins = 0;
-  while (Atomics.compareExchange(words, i, 0, 1) !== 0) {
+  for (;;) {
+    const s = Atomics.load(words, i);
+    if ((s & 1) === 0 && Atomics.compareExchange(words, i, s, s + 1) === s) return;
     if (++spins > 1000) {
       // The holder was probably descheduled: stop burning its core.
-      Atomics.wait(words, i, 1, 0.05);
+      Atomics.wait(words, i, s, 0.05);
       spins = 0;
     }
   }
 }
 
 export function unlock(words: Int32Array, i: number): void {
-  Atomics.store(words, i, 0);
+  Atomics.add(words, i, 1);
 }
