@@ -51,6 +51,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('out', { type: 'string', describe: 'directory for summary.json [default: reports/runs/<time>-<profile>]' })
           .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout instead of the table' })
           .option('quiet', { type: 'boolean', default: false, describe: 'no live progress line' })
+          .option('verify', { type: 'boolean', default: true, describe: 're-execute the committed blocks sequentially after the run and compare (--no-verify to skip)' })
           .example('$0 run', 'the default profile: payments against the in-process sequential executor')
           .example('$0 run profiles/default.yaml --rate 20000 --duration 10s', 'a heavier, shorter run')
           .example('$0 run my.yaml --json > summary.json', 'the summary for a script')
@@ -61,6 +62,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           args: {
             json: a.json === true,
             quiet: a.quiet === true,
+            verify: a.verify !== false,
             ...defined({
               profile: str(a.profile),
               trace: str(a.trace),

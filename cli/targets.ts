@@ -2,8 +2,13 @@ import type { TargetConfig } from '../core/profile/schema.js';
 import type { Target } from '../core/target.js';
 import { InprocTarget } from '../executors/index.js';
 
+export interface TargetOptions {
+  /** Re-execute what the target committed on the sequential reference after the run. */
+  readonly verify: boolean;
+}
+
 /** The target a profile names. Network targets (ws, http, evm) will join here, each from its own folder. */
-export function createTarget(config: TargetConfig): Target {
+export function createTarget(config: TargetConfig, options: TargetOptions = { verify: true }): Target {
   switch (config.kind) {
     case 'inproc':
       return new InprocTarget({
@@ -11,6 +16,7 @@ export function createTarget(config: TargetConfig): Target {
         threads: config.threads,
         blockSize: config.blockSize,
         blockTimeMs: config.blockTime,
+        ...(options.verify ? {} : { verifyMaxTxs: 0 }),
       });
   }
 }

@@ -13,6 +13,8 @@ const codes = {
   TRACE_NOT_FOUND: ExitCode.BadInput,
   TRACE_INVALID: ExitCode.BadInput,
   TARGET_FAILED: ExitCode.Internal,
+  /** The executor's results differ from sequential execution: not the user's mistake, and not a threshold. */
+  VERIFICATION_FAILED: ExitCode.Internal,
   ACCOUNTING: ExitCode.Internal,
   INTERNAL: ExitCode.Internal,
 } as const satisfies Record<string, ExitCode>;

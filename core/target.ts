@@ -41,8 +41,18 @@ export interface ExecutorStats {
   readonly executions: number;
   readonly reexecutions: number;
   readonly validations: number;
-  /** Time spent executing blocks, in milliseconds. */
+  /** Incarnations aborted by validation (Block-STM). */
+  readonly aborts: number;
+  /** Waits on another transaction: dependencies (Block-STM), cross-shard waits (sharded). */
+  readonly waits: number;
+  /** Transactions run through the cross-shard protocol (sharded). */
+  readonly crossShard: number;
+  /** Blocks run on the sequential path instead (a shared region would have overflowed). */
+  readonly fallbacks: number;
+  /** Time spent executing blocks, in milliseconds; of which preparing them and committing them on the main thread. */
   readonly execMs: number;
+  readonly prepareMs: number;
+  readonly commitMs: number;
   /** The state root after the last block, when there was one. */
   readonly stateRoot?: string;
 }

@@ -147,6 +147,8 @@ export function buildSummary(input: SummaryInput): Summary {
           threads: input.target.threads ?? 1,
           ...e,
           execMs: round(e.execMs, 3),
+          prepareMs: round(e.prepareMs, 3),
+          commitMs: round(e.commitMs, 3),
           meanTxPerBlock: round(e.blocks > 0 ? e.txs / e.blocks : 0, 1),
           meanBlockMs: round(e.blocks > 0 ? e.execMs / e.blocks : 0, 3),
           usPerTx: round(e.txs > 0 ? (e.execMs * 1000) / e.txs : 0, 3),

@@ -22,6 +22,8 @@ export interface RunArgs extends ProfileOverrides {
   readonly out?: string;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** Check the results against sequential execution after the run (on by default). */
+  readonly verify: boolean;
 }
 
 interface Plan {
@@ -37,13 +39,14 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
   const interrupt = new AbortController();
   const plan = args.trace === undefined ? await profilePlan(args, env) : await tracePlan(args, args.trace, env, interrupt);
   const { profile, file } = plan.loaded;
+  checkThreads(profile.target.executor, profile.target.threads, env);
   const outDir = args.out !== undefined ? userPath(env, args.out) : await freshRunDir(env, profile.name);
   await prepareOutDir(outDir, args.out ?? relative(env.cwd, outDir));
 
   // Calibrate before the clock starts: the first transaction must not pay for it.
   const workItersPerUs = calibrateWork();
   await plan.trace?.source.ready;
-  const target = createTarget(profile.target);
+  const target = createTarget(profile.target, { verify: args.verify });
   const progress = args.quiet ? undefined : progressPrinter(env.stderr);
   const stopListening = env.onInterrupt(() => interrupt.abort());
   const loadAvgStart = env.host.loadAvg();
@@ -104,7 +107,21 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
     const color = env.stdout.isTTY && env.env.NO_COLOR === undefined;
     env.stdout.write(renderTable(summary, { color, summaryPath: relative(env.cwd, summaryPath) }));
   }
+  if (summary.verification.mismatch) {
+    throw new ParabenchError('VERIFICATION_FAILED', `verification failed: ${summary.verification.mismatch}`, {
+      hint: `The ${profile.target.executor} executor computed something sequential execution does not; summary.json has the details.`,
+    });
+  }
   return summary.passed ? ExitCode.Passed : ExitCode.ThresholdsFailed;
+}
+
+/** More threads than cores would measure time-slicing, not parallelism. */
+export function checkThreads(executor: string, threads: number, env: CliEnv): void {
+  if (executor !== 'sequential' && threads > env.host.cpus) {
+    throw new ParabenchError('USAGE', `target.threads: expected at most ${env.host.cpus} (the cores of this machine), found ${threads}`, {
+      hint: 'Use --threads with at most as many threads as cores; predictions for more cores come from the bound (parabench analyze).',
+    });
+  }
 }
 
 async function profilePlan(args: RunArgs, env: CliEnv): Promise<Plan> {

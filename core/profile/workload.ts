@@ -55,6 +55,13 @@ const payments = z
     merchantCredit: creditMode.default('rmw').meta({ description: 'rmw: each payment reads and writes the merchant (conflicts); delta: commutative adds.' }),
     currencies: count(2, 64).default(4).meta({ description: 'Currencies for cross-border payments: a hub currency and an FX pool to each other one.' }),
     corridorPopularity: zipfS().default(1).meta({ description: 'Zipf exponent over FX corridors (0: uniform).' }),
+    locality: z
+      .strictObject({
+        groups: count(2, 1_000_000).meta({ description: 'Account groups, by account number modulo groups: match the shard count of a sharded executor.' }),
+        crossGroup: share().meta({ description: 'Share of transfers whose recipient is in another group than the sender: the cross-shard dial.' }),
+      })
+      .optional()
+      .meta({ description: 'Keeps transfer recipients in the sender\'s group, but for a share that crosses: the cross-shard share as a dial.' }),
   })
   .meta({ description: 'Transfers, micropayments to a few merchants, and cross-border payments through FX pools.' });
 
@@ -205,6 +212,9 @@ export const workloadSchema = z
       if (value !== undefined && value > w.accounts) ctx.addIssue({ code: 'custom', message: `${what} at most accounts (${w.accounts})`, path, input: value });
     };
     if (w.sampler.kind === 'hotspot') atMostAccounts(w.sampler.hot, ['sampler', 'hot'], 'a number of hot accounts');
+    if (w.payments?.locality && w.payments.locality.groups * 2 > w.accounts) {
+      ctx.addIssue({ code: 'custom', message: `at most accounts/2 (${Math.floor(w.accounts / 2)}) groups`, path: ['payments', 'locality', 'groups'], input: w.payments.locality.groups });
+    }
     if (w.sampler.kind === 'groups' && w.sampler.groups * 2 > w.accounts) {
       ctx.addIssue({ code: 'custom', message: `at most accounts/2 (${Math.floor(w.accounts / 2)}) groups`, path: ['sampler', 'groups'], input: w.sampler.groups });
     }

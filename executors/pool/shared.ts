@@ -324,7 +324,7 @@ function kindIndex(kind: string): number {
 }
 
 /** Spin-then-wait on a word until it differs from `value` (or the block is aborted). */
-export function waitWhile(control: Int32Array, word: Int32Array, index: number, value: number, spins = 200): void {
+export function waitWhile(control: Int32Array, word: Int32Array, index: number, value: number, spins = 20_000): void {
   for (let s = 0; s < spins; s++) {
     if (Atomics.load(word, index) !== value || Atomics.load(control, C.ABORT) !== 0) return;
   }

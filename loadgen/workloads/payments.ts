@@ -11,6 +11,19 @@ export function paymentsGenerator(config: Config, f: TxFactory): FamilyGenerator
   const corridor = zipf(Math.max(1, world.fxPools), config.corridorPopularity);
   const credit = config.merchantCredit === 'delta' ? 1 : 0;
   const weights = config.kinds ?? { transfer: 1 };
+  const locality = config.locality;
+  const accounts = world.genesis.accounts;
+  /** The recipient moved into the sender's group, or (for the crossing share) into another group. */
+  const localise = (from: number, to: number): number => {
+    if (!locality) return to;
+    const g = locality.groups;
+    const own = from % g;
+    const group = rng.float() < locality.crossGroup ? (own + 1 + rng.int(g - 1)) % g : own;
+    let moved = to - (to % g) + group;
+    if (moved >= accounts) moved -= g;
+    if (moved === from) moved = moved + g < accounts ? moved + g : moved - g;
+    return moved;
+  };
   return {
     kinds: [
       {
@@ -18,7 +31,7 @@ export function paymentsGenerator(config: Config, f: TxFactory): FamilyGenerator
         weight: weights.transfer ?? 0,
         make(id) {
           const [from, to] = f.accounts.pair(rng);
-          return f.make(id, 'transfer', from, [to, rng.between(min, max)]);
+          return f.make(id, 'transfer', from, [localise(from, to), rng.between(min, max)]);
         },
       },
       {
