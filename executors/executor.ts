@@ -46,6 +46,11 @@ export interface ExecutorOptions {
   readonly threads: number;
   /** Most transactions in a block: parallel executors size their shared memory for it. */
   readonly maxBlockSize?: number;
+  /**
+   * Fault injection, for tests that prove the verification catches a broken executor:
+   * 'skip-validation' makes Block-STM accept every speculative execution unchecked.
+   */
+  readonly fault?: 'skip-validation';
 }
 
 export type ExecutorFactory = (options: ExecutorOptions) => Promise<Executor>;

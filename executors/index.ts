@@ -1,4 +1,4 @@
 export type { Executor, ExecutorFactory, ExecutorOptions, BlockResult, BlockStats } from './executor.js';
-export { createExecutor, executorNames } from './registry.js';
+export { createExecutor, executorNames, registerExecutor } from './registry.js';
 export { InprocTarget, type InprocOptions } from './inproc/inproc-target.js';
 export { verifyAgainstSequential, type RecordedBlock } from './inproc/oracle.js';

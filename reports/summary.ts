@@ -232,7 +232,7 @@ function warnings(result: RunResult, verification: Summary['verification']): str
   if (verification.checked && verification.blocksSkipped > 0) {
     out.push(`verification covered the first ${verification.blocks} blocks; ${verification.blocksSkipped} later blocks exceeded its memory budget`);
   }
-  if (!verification.checked) out.push('the target does not support verification: its results were not checked against sequential execution');
+  if (!verification.checked) out.push('results were not checked against sequential execution (--no-verify, or a target that cannot be checked)');
   return out;
 }
 

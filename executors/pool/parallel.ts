@@ -51,6 +51,7 @@ export class ParallelExecutor implements Executor {
     const ledger = new Ledger(options.genesis);
     const values = genesisValues(options.genesis, ledger.layout);
     const mem = SharedMemory.allocate(values, { keys: values.length, maxBlock: options.maxBlockSize ?? 10_000, workers: options.threads });
+    if (options.fault === 'skip-validation') mem.control[C.FAULT] = 1;
     const pool = await WorkerPool.start(mem, options.genesis, options.threads, calibrateWork());
     return new ParallelExecutor(spec, mem, pool, ledger, StateRoot.of(values));
   }

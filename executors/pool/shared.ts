@@ -40,8 +40,10 @@ export const C = {
   WORKERS: 304,
   /** Workers asleep waiting for work (so that waking them is skipped when none is). */
   SLEEPERS: 336,
+  /** Fault injection (tests): 1 = Block-STM skips validation. */
+  FAULT: 352,
   /** Words in the control block. */
-  SIZE: 352,
+  SIZE: 368,
 } as const;
 
 export const MODE = { IDLE: 0, BLOCK_STM: 1, ACCESS_LIST: 2, SHARDED: 3, EXIT: 9 } as const;

@@ -3,8 +3,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { systemClock } from '../../core/clock.js';
 import { main } from '../../cli/app.js';
+import { registerExecutor } from '../../executors/index.js';
 import { setWorkCalibration } from '../../ledger/index.js';
+import { reversedExecutor } from '../helpers/broken-executor.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 setWorkCalibration(100);
@@ -157,6 +160,38 @@ describe('parabench run', () => {
     const { tx } = summary;
     assert.equal(tx.sent, tx.committed + tx.failed + tx.errored + tx.timedOut);
     assert.ok(tx.scheduled < 1000, `stopped early: ${tx.scheduled} scheduled of 30000`);
+  });
+
+  test('a parallel executor runs from the command line; more threads than cores is refused', async () => {
+    const ok = await runCli(['run', 'profiles/small.yaml', '--executor', 'block-stm', '--threads', '2', '--json', '--out', await tempDir()], { cwd, clock: systemClock });
+    assert.equal(ok.code, 0, ok.stderr);
+    const summary = JSON.parse(ok.stdout);
+    assert.deepEqual([summary.target.executor, summary.target.threads], ['block-stm', 2]);
+    assert.deepEqual([summary.verification.checked, summary.verification.stateRootMatches], [true, true]);
+    assert.equal(summary.bound.threads, 2);
+    const tooMany = await runCli(['run', 'profiles/small.yaml', '--executor', 'block-stm', '--threads', '3'], { cwd });
+    assert.equal(tooMany.code, 2);
+    assert.match(tooMany.stderr, /^parabench: target\.threads: expected at most 2 \(the cores of this machine\), found 3/);
+  });
+
+  test('--no-verify skips the check and says so', async () => {
+    const r = await runCli(['run', 'profiles/small.yaml', '--no-verify', '--json', '--out', await tempDir()], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.verification.checked, false);
+    assert.ok(summary.warnings.some((w: string) => w.includes('not checked')));
+  });
+
+  test('an executor whose results differ from sequential fails the run with exit 1, naming the block and the transaction', async () => {
+    registerExecutor('reversed', reversedExecutor);
+    await writeFile(join(cwd, 'profiles', 'contended.yaml'), PROFILE.replace('  accounts: 500', '  accounts: 3').replace('  payments: {}', '  payments: { amount: { min: 100000, max: 400000 } }'));
+    const out = await tempDir();
+    const r = await runCli(['run', 'profiles/contended.yaml', '--executor', 'reversed', '--quiet', '--out', out], { cwd });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^parabench: verification failed: block 1, tx \d+: executor said [a-z]+( \([a-z-]+\))?, sequential says [a-z]+/);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.passed, false);
+    assert.match(summary.verification.mismatch, /^block \d+, tx \d+/);
   });
 
   test('on a terminal the progress line is rewritten in place', async () => {

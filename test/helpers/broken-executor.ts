@@ -1,0 +1,23 @@
+import type { TxOutcome } from '../../core/tx.js';
+import type { ExecutorFactory } from '../../executors/index.js';
+import { Ledger, State } from '../../ledger/index.js';
+
+/**
+ * A deliberately broken executor: it runs each block's transactions in reverse order, as a
+ * scheduler that ignored dependencies might. Under contention its results differ from sequential
+ * execution, which the verification must catch.
+ */
+export const reversedExecutor: ExecutorFactory = async ({ genesis }) => {
+  const ledger = new Ledger(genesis);
+  const state = State.fromGenesis(genesis, ledger.layout);
+  return {
+    name: 'reversed',
+    threads: 1,
+    async execute(block) {
+      const outcomes: TxOutcome[] = new Array(block.txs.length);
+      for (let i = block.txs.length - 1; i >= 0; i--) outcomes[i] = ledger.execute(block.txs[i]!, state);
+      return { outcomes, stateRoot: state.root(), stats: { executions: block.txs.length, reexecutions: 0, validations: 0, execMs: 0 } };
+    },
+    async close() {},
+  };
+};
