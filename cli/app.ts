@@ -12,6 +12,7 @@ import { THRESHOLD_METRIC_NAMES } from '../core/thresholds.js';
 import { executorNames } from '../executors/index.js';
 import { DEFAULT_PROFILE } from './commands/common.js';
 import { analyzeCommand, ANALYZE_THREADS, type AnalyzeArgs } from './commands/analyze.js';
+import { benchExecutorsCommand, BENCH_WORKLOADS, type BenchExecutorsArgs } from './commands/bench-executors.js';
 import { recordCommand, type RecordArgs } from './commands/record.js';
 import { runCommand, type RunArgs } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -24,6 +25,7 @@ type Chosen =
   | { readonly command: 'validate'; readonly args: ValidateArgs }
   | { readonly command: 'analyze'; readonly args: AnalyzeArgs }
   | { readonly command: 'record'; readonly args: RecordArgs }
+  | { readonly command: 'bench-executors'; readonly args: BenchExecutorsArgs }
   | { readonly command: 'schema'; readonly args: { readonly out?: string } };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
@@ -130,12 +132,44 @@ function parser(onChosen: (c: Chosen) => void): Argv {
         }),
     )
     .command(
+      'bench <suite>',
+      'benchmark the executors side by side on the same blocks, against their bound (suite: executors)',
+      (y) =>
+        y
+          .positional('suite', { type: 'string', choices: ['executors'], describe: 'what to benchmark' })
+          .option('workload', { type: 'string', default: 'transfers', describe: `traffic: ${BENCH_WORKLOADS.join(', ')}` })
+          .option('accounts', { type: 'number', describe: 'accounts, replacing the workload\'s' })
+          .option('block-size', { type: 'number', default: 10_000, describe: 'transactions per block' })
+          .option('cost-us', { type: 'number', describe: 'µs of work per transaction, for every kind' })
+          .option('threads', { type: 'number', default: 2, describe: 'threads of the parallel executors' })
+          .option('blocks', { type: 'number', default: 5, describe: 'measured blocks (after 2 warm-up blocks)' })
+          .option('executors', { type: 'string', describe: 'comma-separated executors [default: all]' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })
+          .example('$0 bench executors --accounts 10000 --cost-us 20 --threads 2', 'Block-STM and friends against sequential and the bound'),
+      (a) =>
+        onChosen({
+          command: 'bench-executors',
+          args: {
+            workload: String(a.workload),
+            blockSize: Number(a['block-size']),
+            threads: Number(a.threads),
+            blocks: Number(a.blocks),
+            json: a.json === true,
+            ...defined({
+              accounts: a.accounts === undefined ? undefined : Number(a.accounts),
+              costUs: a['cost-us'] === undefined ? undefined : Number(a['cost-us']),
+              executors: a.executors === undefined ? undefined : String(a.executors).split(',').map((s) => s.trim()),
+            }),
+          },
+        }),
+    )
+    .command(
       'schema',
       'print the profile JSON Schema (for editors)',
       (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
       (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
     )
-    .demandCommand(1, 'name a command: run, validate, record, analyze or schema')
+    .demandCommand(1, 'name a command: run, validate, record, analyze, bench or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -182,6 +216,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await analyzeCommand(chosen.args, env);
       case 'record':
         return await recordCommand(chosen.args, env);
+      case 'bench-executors':
+        return await benchExecutorsCommand(chosen.args, env);
       case 'schema':
         return await schemaCommand(chosen.args, env);
     }
