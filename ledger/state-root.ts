@@ -51,6 +51,16 @@ export class StateRoot {
     this.add(key, newValue);
   }
 
+  /** The two 32-bit sums: a root kept on another thread over some keys' changes, to merge with `addLanes`. */
+  lanes(): [number, number] {
+    return [this.a, this.b];
+  }
+
+  addLanes(a: number, b: number): void {
+    this.a = (this.a + a) >>> 0;
+    this.b = (this.b + b) >>> 0;
+  }
+
   hex(): string {
     return this.a.toString(16).padStart(8, '0') + this.b.toString(16).padStart(8, '0');
   }

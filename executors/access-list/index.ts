@@ -39,7 +39,7 @@ export const createAccessList: ExecutorFactory = (options) => {
   // The graph is built on the main thread while the workers wait: rename keys without hashing.
   const keys = new DenseKeys(new StateLayout(options.genesis).size);
   return ParallelExecutor.create(
-    { name: 'access-list', mode: MODE.ACCESS_LIST, writes: 'direct', prepare: (mem, block) => prepare(mem, block, keys) },
+    { name: 'access-list', mode: MODE.ACCESS_LIST, prepare: (mem, block) => prepare(mem, block, keys) },
     options,
   );
 };

@@ -6,14 +6,14 @@
  * by the main thread from the declared sets (see index.ts).
  */
 import { outcomeCode } from '../../ledger/index.js';
-import { DirectView, type WorkerContext } from '../pool/context.js';
+import type { WorkerContext } from '../pool/context.js';
 import { C, R, REC, STAT } from '../pool/shared.js';
 
 export function runAccessList(ctx: WorkerContext): void {
   const mem = ctx.mem;
   const c = mem.control;
   const n = c[C.N]!;
-  const view = new DirectView(mem, ctx.index);
+  const view = ctx.direct;
   let idle = 0;
 
   while (Atomics.load(c, C.COMPLETED) < n && Atomics.load(c, C.ABORT) === 0) {

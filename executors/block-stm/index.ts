@@ -4,4 +4,4 @@ import { MODE } from '../pool/shared.js';
 
 /** Block-STM: optimistic execution over multi-version memory, validation, re-execution. See worker.ts. */
 export const createBlockStm: ExecutorFactory = (options) =>
-  ParallelExecutor.create({ name: 'block-stm', mode: MODE.BLOCK_STM, writes: 'versions', prepare: () => true }, options);
+  ParallelExecutor.create({ name: 'block-stm', mode: MODE.BLOCK_STM, prepare: () => true }, options);

@@ -231,11 +231,19 @@ export function runBlockStm(ctx: WorkerContext): void {
     for (let w = 0; w < ctx.workers; w++) sum += Atomics.load(mem.active, w * PAD);
     return sum;
   };
+  // The paper's decrease_cnt, per worker too: check_done only needs to see whether any changed.
+  let decreases = 0;
+  const decreasesEverywhere = (): number => {
+    let sum = 0;
+    for (let w = 0; w < ctx.workers; w++) sum += Atomics.load(mem.active, w * PAD + 1);
+    return sum;
+  };
 
+  /** Wakes sleeping workers. A worker announces its sleep before a last look for work, so when none is announced, none needs waking. */
   const wake = (): void => {
+    if (Atomics.load(c, C.SLEEPERS) === 0) return;
     Atomics.add(c, C.WAKE, 1);
-    // Notifying costs a lock in the runtime: skip it when nobody sleeps.
-    if (Atomics.load(c, C.SLEEPERS) > 0) Atomics.notify(c, C.WAKE);
+    Atomics.notify(c, C.WAKE);
   };
 
   /** Lowers an index to `target`. Only an actual decrease counts (check_done looks for those). */
@@ -245,19 +253,20 @@ export function runBlockStm(ctx: WorkerContext): void {
       if (cur <= target) return;
       if (Atomics.compareExchange(c, index, cur, target) === cur) break;
     }
-    Atomics.add(c, C.DECREASE_CNT, 1);
+    Atomics.store(mem.active, myActive + 1, ++decreases);
     wake();
   };
 
   const checkDone = (): void => {
-    const observed = Atomics.load(c, C.DECREASE_CNT);
+    const observed = decreasesEverywhere();
     if (
       Math.min(Atomics.load(c, C.EXEC_IDX), Atomics.load(c, C.VAL_IDX)) >= n &&
       activeEverywhere() === 0 &&
-      observed === Atomics.load(c, C.DECREASE_CNT)
+      observed === decreasesEverywhere()
     ) {
       Atomics.store(c, C.DONE, 1);
-      wake();
+      Atomics.add(c, C.WAKE, 1);
+      Atomics.notify(c, C.WAKE);
     }
   };
 
@@ -376,10 +385,17 @@ export function runBlockStm(ctx: WorkerContext): void {
 
   const finishExecution = (i: number, inc: number, wroteNew: boolean): void => {
     Atomics.store(rec, i * REC, (inc << 2) | EXECUTED);
-    lock(rec, i * REC + R.LOCK);
-    let node = rec[i * REC + R.DEP_HEAD]!;
-    rec[i * REC + R.DEP_HEAD] = -1;
-    unlock(rec, i * REC + R.LOCK);
+    // Transactions waiting for i. Once EXECUTED is stored, a later add_dependency sees it and does
+    // not add; one that added before holds or held the lock: so a free lock and an empty list
+    // mean nobody waits, and the lock can be skipped.
+    let node = -1;
+    const lockAt = i * REC + R.LOCK;
+    if ((Atomics.load(rec, lockAt) & 1) !== 0 || Atomics.load(rec, i * REC + R.DEP_HEAD) !== -1) {
+      lock(rec, lockAt);
+      node = rec[i * REC + R.DEP_HEAD]!;
+      rec[i * REC + R.DEP_HEAD] = -1;
+      unlock(rec, lockAt);
+    }
     let lowest = Infinity;
     for (; node >= 0; node = mem.depNext[node]!) {
       const d = mem.depTx[node]!;
@@ -481,6 +497,35 @@ export function runBlockStm(ctx: WorkerContext): void {
         idle = 0;
       }
     }
+  }
+}
+
+/**
+ * Block-STM's output, this worker's share: for every key of its slice of those written, the value
+ * of the highest version, written into the shared state (and logged, for the root and a rollback).
+ */
+export function commitVersions(ctx: WorkerContext): void {
+  const mem = ctx.mem;
+  const touched = Math.min(mem.control[C.TOUCHED]!, mem.touched.length);
+  const from = Math.floor((touched * ctx.index) / ctx.workers);
+  const to = Math.floor((touched * (ctx.index + 1)) / ctx.workers);
+  for (let t = from; t < to; t++) {
+    const key = mem.touched[t]!;
+    // A key is listed again if its versions all went and came back: whoever claims it first commits it.
+    if (!ctx.direct.claim(key)) continue;
+    let e = mem.mvHead[key]!;
+    if (e < 0) continue;
+    let value = 0;
+    for (; e >= 0; e = mem.entNext[e]!) {
+      const meta = mem.entMeta[e]!;
+      if (meta & ESTIMATE) throw new Error(`an ESTIMATE on key ${key} outlived the block`);
+      value += mem.entVal[e]!;
+      if ((meta & DELTA) === 0) break;
+    }
+    if (e < 0) value += mem.state[key]!;
+    ctx.direct.log(key);
+    mem.state[key] = value;
+    mem.mvHead[key] = -1;
   }
 }
 

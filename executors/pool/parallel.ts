@@ -3,14 +3,11 @@ import { calibrateWork, genesisValues, Ledger, outcomeOf, StateLayout, StateRoot
 import type { BlockResult, Executor, ExecutorOptions } from '../executor.js';
 import { WorkerPool } from './pool.js';
 import { C, PAD, R, REC, STAT, SharedMemory } from './shared.js';
-import { ESTIMATE, DELTA } from '../block-stm/worker.js';
 
 /** What distinguishes one parallel executor from another, on the main thread. */
 export interface ParallelMode {
   readonly name: string;
   readonly mode: number;
-  /** Where results land: multi-version memory (snapshot it), or the shared state directly (log of first writes). */
-  readonly writes: 'versions' | 'direct';
   /** Fills the mode's regions for the encoded block; false when they would overflow. */
   prepare(mem: SharedMemory, block: Block, layout: StateLayout, workers: number): boolean;
 }
@@ -74,8 +71,9 @@ export class ParallelExecutor implements Executor {
       return this.sequentially(block, t0);
     }
     const t2 = performance.now();
-    if (this.spec.writes === 'versions') this.snapshot();
-    else this.commitDirect();
+    // The workers committed the block and worked out the root's change over their keys: add them up.
+    const m = this.mem;
+    for (let w = 0; w < this.threads; w++) this.root.addLanes(m.stats[w * STAT.SIZE + STAT.ROOT_A]!, m.stats[w * STAT.SIZE + STAT.ROOT_B]!);
     const outcomes: TxOutcome[] = new Array(n);
     for (let i = 0; i < n; i++) outcomes[i] = outcomeOf(this.mem.rec[i * REC + R.OUTCOME]!);
     const t3 = performance.now();
@@ -104,7 +102,7 @@ export class ParallelExecutor implements Executor {
   private reset(n: number): void {
     const m = this.mem;
     const c = m.control;
-    for (const w of [C.EXEC_IDX, C.VAL_IDX, C.DECREASE_CNT, C.SLEEPERS, C.DONE, C.POOL_TOP, C.DEP_TOP, C.TOUCHED, C.OVERFLOW, C.COMPLETED]) c[w] = 0;
+    for (const w of [C.EXEC_IDX, C.VAL_IDX, C.SLEEPERS, C.DONE, C.POOL_TOP, C.DEP_TOP, C.TOUCHED, C.OVERFLOW, C.COMPLETED, C.BARRIER]) c[w] = 0;
     m.rec.fill(0, 0, n * REC);
     for (let i = 0; i < n; i++) m.rec[i * REC + R.DEP_HEAD] = -1;
     m.undoLen.fill(0);
@@ -112,51 +110,12 @@ export class ParallelExecutor implements Executor {
     m.active.fill(0);
   }
 
-  /** Block-STM's output: for every key written, the value of its highest version. */
-  private snapshot(): void {
-    const m = this.mem;
-    const touched = m.control[C.TOUCHED]!;
-    for (let t = 0; t < touched; t++) {
-      const key = m.touched[t]!;
-      let e = m.mvHead[key]!;
-      if (e < 0) continue;
-      let value = 0;
-      for (; e >= 0; e = m.entNext[e]!) {
-        const meta = m.entMeta[e]!;
-        if (meta & ESTIMATE) throw new Error(`an ESTIMATE on ${this.layout.describe(key)} outlived the block`);
-        value += m.entVal[e]!;
-        if ((meta & DELTA) === 0) break;
-      }
-      if (e < 0) value += m.state[key]!;
-      this.root.update(key, m.state[key]!, value);
-      m.state[key] = value;
-      m.mvHead[key] = -1;
-    }
-  }
-
-  /** Direct writes are already in the state: the first-write log gives each key's old value for the root. */
-  private commitDirect(): void {
-    const m = this.mem;
-    for (let w = 0; w < this.threads; w++) {
-      const base = w * m.undoCap;
-      for (let u = 0; u < m.undoLen[w * PAD]!; u++) {
-        const key = m.undoKey[base + u]!;
-        this.root.update(key, m.undoVal[base + u]!, m.state[key]!);
-        m.dirty[key] = 0;
-      }
-    }
-  }
-
   /** Undoes a block that did not finish: the state is as before it, and no lock is left held. */
   private rollBack(): void {
     const m = this.mem;
     for (let w = 0; w < this.threads; w++) {
       const base = w * m.undoCap;
-      for (let u = 0; u < m.undoLen[w * PAD]!; u++) {
-        const key = m.undoKey[base + u]!;
-        m.state[key] = m.undoVal[base + u]!;
-        m.dirty[key] = 0;
-      }
+      for (let u = m.undoLen[w * PAD]! - 1; u >= 0; u--) m.state[m.undoKey[base + u]!] = m.undoVal[base + u]!;
     }
     const touched = Math.min(m.control[C.TOUCHED]!, m.touched.length);
     for (let t = 0; t < touched; t++) m.mvHead[m.touched[t]!] = -1;

@@ -22,7 +22,6 @@ export const C = {
   ABORT: 64,
   EXEC_IDX: 80,
   VAL_IDX: 96,
-  DECREASE_CNT: 112,
   DONE: 144,
   /** Bumped (and notified) whenever there may be new work, so idle workers wake. */
   WAKE: 160,
@@ -42,8 +41,10 @@ export const C = {
   SLEEPERS: 336,
   /** Fault injection (tests): 1 = Block-STM skips validation. */
   FAULT: 352,
+  /** Workers that reached the end of the block's main phase (the commit phase starts when all have). */
+  BARRIER: 368,
   /** Words in the control block. */
-  SIZE: 368,
+  SIZE: 384,
 } as const;
 
 export const MODE = { IDLE: 0, BLOCK_STM: 1, ACCESS_LIST: 2, SHARDED: 3, EXIT: 9 } as const;
@@ -80,7 +81,7 @@ export const R = {
 export const MAX_READS = 64;
 export const MAX_WRITES = 64;
 /** Per-worker statistics: indices into a worker's row of `stats`. */
-export const STAT = { EXECUTIONS: 0, VALIDATIONS: 1, ABORTS: 2, WAITS: 3, CROSS: 4, IDLE_MS: 5, SIZE: 8 } as const;
+export const STAT = { EXECUTIONS: 0, VALIDATIONS: 1, ABORTS: 2, WAITS: 3, CROSS: 4, ROOT_A: 5, ROOT_B: 6, SIZE: 8 } as const;
 
 export interface Sizes {
   /** Keys in the state. */
@@ -136,7 +137,7 @@ export class SharedMemory {
   readonly succStart: Int32Array;
   readonly succ: Int32Array;
   readonly queue: Int32Array;
-  /** Set (by CAS) by the first direct write to a key in a block, which logs the key's value before the block. */
+  /** Stamped with the block's generation by the first write to a key in the block, which logs the key's value before the block. */
   readonly dirty: Int32Array;
   // Per worker: undo log of direct writes, and statistics.
   readonly undoKey: Int32Array;
@@ -144,7 +145,11 @@ export class SharedMemory {
   readonly undoLen: Int32Array;
   readonly undoCap: number;
   readonly stats: Float64Array;
-  /** Block-STM's active-task count, one per worker on its own cache line; check_done sums them. */
+  /**
+   * Block-STM's active-task count and decrease count, one of each per worker on its own cache
+   * line (active at w·PAD, decreases at w·PAD + 1): check_done sums them, everything else writes
+   * only its own.
+   */
   readonly active: Int32Array;
 
   constructor(buffers: SharedBuffers) {

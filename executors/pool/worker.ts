@@ -4,11 +4,12 @@
  * Nothing about transactions travels by message.
  */
 import { parentPort } from 'node:worker_threads';
-import { Ledger, setWorkCalibration } from '../../ledger/index.js';
+import { Ledger, setWorkCalibration, StateRoot } from '../../ledger/index.js';
 import { runAccessList } from '../access-list/worker.js';
 import { runBlockStm } from '../block-stm/worker.js';
 import { runSharded } from '../sharded/worker.js';
-import { OVERFLOW, statIndex, type WorkerContext, type WorkerSide } from './context.js';
+import { commitVersions } from '../block-stm/worker.js';
+import { barrier, DirectView, OVERFLOW, statIndex, type WorkerContext, type WorkerSide } from './context.js';
 import type { WorkerInit } from './pool.js';
 import { C, MODE, STAT, SharedMemory, scratchTx } from './shared.js';
 
@@ -17,6 +18,23 @@ const sides: Record<number, WorkerSide> = {
   [MODE.ACCESS_LIST]: runAccessList,
   [MODE.SHARDED]: runSharded,
 };
+
+/**
+ * The commit phase, after every worker finished the block: each worker brings its share of the
+ * results into the shared state (Block-STM: its slice of the keys written, from multi-version
+ * memory) and works out the state root's change over the keys it wrote first. The main thread only
+ * adds the workers' changes up: nothing per key is left on its critical path.
+ */
+function commitShare(ctx: WorkerContext, mode: number, local: Float64Array): void {
+  barrier(ctx);
+  if (Atomics.load(ctx.mem.control, C.ABORT) !== 0) return;
+  if (mode === MODE.BLOCK_STM) commitVersions(ctx);
+  const root = new StateRoot();
+  ctx.direct.rootChange(root);
+  const [a, b] = root.lanes();
+  local[STAT.ROOT_A] = a;
+  local[STAT.ROOT_B] = b;
+}
 
 const port = parentPort;
 if (!port) throw new Error('executors/pool/worker.js runs as a worker thread');
@@ -29,7 +47,9 @@ port.once('message', (init: WorkerInit) => {
   const scratch = scratchTx();
   // Statistics are counted locally and published once a block: a shared write per event would cost more than the event.
   const local = new Float64Array(STAT.SIZE);
+  const direct = new DirectView(mem, init.index);
   const ctx: WorkerContext = {
+    direct,
     mem,
     ledger,
     index: init.index,
@@ -49,8 +69,10 @@ port.once('message', (init: WorkerInit) => {
     const mode = Atomics.load(control, C.MODE);
     if (mode === MODE.EXIT) return;
     local.fill(0);
+    direct.begin();
     try {
       sides[mode]?.(ctx);
+      commitShare(ctx, mode, local);
     } catch (e) {
       Atomics.store(control, C.ABORT, 1);
       Atomics.notify(control, C.WAKE);

@@ -43,4 +43,4 @@ function prepare(mem: SharedMemory, block: Block, layout: StateLayout, workers: 
 
 /** Sharded: state split over one shard per thread, cross-shard transactions by prepare/commit. See worker.ts. */
 export const createSharded: ExecutorFactory = (options) =>
-  ParallelExecutor.create({ name: 'sharded', mode: MODE.SHARDED, writes: 'direct', prepare }, options);
+  ParallelExecutor.create({ name: 'sharded', mode: MODE.SHARDED, prepare }, options);

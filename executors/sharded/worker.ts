@@ -8,7 +8,7 @@
  * out by the main thread (see index.ts).
  */
 import { outcomeCode } from '../../ledger/index.js';
-import { DirectView, type WorkerContext } from '../pool/context.js';
+import type { WorkerContext } from '../pool/context.js';
 import { C, R, REC, STAT, waitWhile } from '../pool/shared.js';
 
 function popcount(x: number): number {
@@ -23,7 +23,7 @@ export function runSharded(ctx: WorkerContext): void {
   const n = c[C.N]!;
   const shard = ctx.index;
   const bit = 1 << shard;
-  const view = new DirectView(mem, ctx.index);
+  const view = ctx.direct;
 
   const execute = (i: number): void => {
     mem.rec[i * REC + R.OUTCOME] = outcomeCode(ctx.ledger.execute(ctx.tx(i), view));
