@@ -12,7 +12,7 @@
 import type { StateView } from '../../ledger/index.js';
 import { fail, outcomeCode } from '../../ledger/index.js';
 import { OVERFLOW, type WorkerContext } from '../pool/context.js';
-import { C, MAX_READS, MAX_WRITES, PAD, R, REC, STAT, lock, unlock, type SharedMemory } from '../pool/shared.js';
+import { C, E, ENTRY, KEY_HEAD, KEY_SEQ, MAX_READS, MAX_WRITES, PAD, R, RD, READ, REC, STAT, lock, unlock, type SharedMemory } from '../pool/shared.js';
 
 // Transaction status word: incarnation << 2 | status.
 const READY = 0;
@@ -55,48 +55,50 @@ class Found {
  * writer changed the list meanwhile (lists only change by whole entries, so a walk always ends).
  */
 export function mvRead(mem: SharedMemory, key: number, i: number, out: Found): void {
-  const seq = mem.keyLock;
+  const words = mem.keyWords;
+  const at = 2 * key + KEY_SEQ;
   for (let spins = 0; ; spins++) {
-    const before = Atomics.load(seq, key);
+    const before = Atomics.load(words, at);
     if (before & 1) {
-      if (spins > 1000) Atomics.wait(seq, key, before, 0.05);
+      if (spins > 1000) Atomics.wait(words, at, before, 0.05);
       continue;
     }
     readVersions(mem, key, i, out);
-    if (Atomics.load(seq, key) === before) return;
+    if (Atomics.load(words, at) === before) return;
   }
 }
 
 function readVersions(mem: SharedMemory, key: number, i: number, out: Found): void {
+  const ent = mem.ent;
   out.blockedBy = -1;
-  let e = mem.mvHead[key]!;
-  while (e >= 0 && mem.entTx[e]! >= i) e = mem.entNext[e]!;
+  let e = mem.keyWords[2 * key + KEY_HEAD]!;
+  while (e >= 0 && ent[e * ENTRY + E.TX]! >= i) e = ent[e * ENTRY + E.NEXT]!;
   if (e < 0) {
     out.kind = STORAGE;
     out.value = mem.state[key]!;
     return;
   }
-  const meta = mem.entMeta[e]!;
+  const meta = ent[e * ENTRY + E.META]!;
   if (meta & ESTIMATE) {
-    out.blockedBy = mem.entTx[e]!;
+    out.blockedBy = ent[e * ENTRY + E.TX]!;
     return;
   }
   if ((meta & DELTA) === 0) {
-    out.kind = mem.entTx[e]!;
-    out.tx = mem.entTx[e]!;
+    out.kind = ent[e * ENTRY + E.TX]!;
+    out.tx = out.kind;
     out.inc = meta >> 2;
-    out.value = mem.entVal[e]!;
+    out.value = ent[e * ENTRY + E.VAL]!;
     return;
   }
   // A chain of adds: sum them down to the nearest full write, or to storage.
   let sum = 0;
-  for (; e >= 0; e = mem.entNext[e]!) {
-    const m = mem.entMeta[e]!;
+  for (; e >= 0; e = ent[e * ENTRY + E.NEXT]!) {
+    const m = ent[e * ENTRY + E.META]!;
     if (m & ESTIMATE) {
-      out.blockedBy = mem.entTx[e]!;
+      out.blockedBy = ent[e * ENTRY + E.TX]!;
       return;
     }
-    sum += mem.entVal[e]!;
+    sum += ent[e * ENTRY + E.VAL]!;
     if ((m & DELTA) === 0) break;
   }
   if (e < 0) sum += mem.state[key]!;
@@ -148,12 +150,12 @@ class MvView implements StateView {
       Atomics.store(this.mem.control, C.OVERFLOW, 1);
       throw OVERFLOW;
     }
-    const r = this.tx * MAX_READS + this.reads++;
-    const m = this.mem;
-    m.rsKey[r] = key;
-    m.rsTx[r] = f.kind;
-    m.rsInc[r] = f.inc;
-    m.rsVal[r] = f.value;
+    const r = (this.tx * MAX_READS + this.reads++) * READ;
+    const rs = this.mem.rs;
+    rs[r + RD.KEY] = key;
+    rs[r + RD.FOUND] = f.kind;
+    rs[r + RD.INC] = f.inc;
+    rs[r + RD.VAL] = f.value;
     return l >= 0 ? f.value + this.values[l]! : f.value;
   }
 
@@ -208,8 +210,8 @@ export function runBlockStm(ctx: WorkerContext): void {
     if (chunkNext === chunkEnd) {
       chunkNext = Atomics.add(c, C.POOL_TOP, ENTRY_CHUNK);
       chunkEnd = chunkNext + ENTRY_CHUNK;
-      if (chunkEnd > mem.entTx.length) {
-        unlock(mem.keyLock, key);
+      if (chunkEnd > mem.entries) {
+        unlock(mem.keyWords, 2 * key + KEY_SEQ);
         Atomics.store(c, C.OVERFLOW, 1);
         throw OVERFLOW;
       }
@@ -344,29 +346,31 @@ export function runBlockStm(ctx: WorkerContext): void {
     for (let w = 0; w < view.count; w++) {
       const key = view.keys[w]!;
       const meta = (inc << 2) | (view.isAdd[w] ? DELTA : 0);
-      lock(mem.keyLock, key);
+      const ent = mem.ent;
+      const words = mem.keyWords;
+      lock(words, 2 * key + KEY_SEQ);
       let prev = -1;
-      let e = mem.mvHead[key]!;
-      while (e >= 0 && mem.entTx[e]! > i) {
+      let e = words[2 * key + KEY_HEAD]!;
+      while (e >= 0 && ent[e * ENTRY + E.TX]! > i) {
         prev = e;
-        e = mem.entNext[e]!;
+        e = ent[e * ENTRY + E.NEXT]!;
       }
-      if (e >= 0 && mem.entTx[e] === i) {
-        mem.entVal[e] = view.values[w]!;
-        mem.entMeta[e] = meta;
+      if (e >= 0 && ent[e * ENTRY + E.TX] === i) {
+        ent[e * ENTRY + E.VAL] = view.values[w]!;
+        ent[e * ENTRY + E.META] = meta;
       } else {
         const fresh = allocate(key);
-        mem.entTx[fresh] = i;
-        mem.entMeta[fresh] = meta;
-        mem.entVal[fresh] = view.values[w]!;
-        mem.entNext[fresh] = e;
-        if (prev >= 0) mem.entNext[prev] = fresh;
+        ent[fresh * ENTRY + E.TX] = i;
+        ent[fresh * ENTRY + E.META] = meta;
+        ent[fresh * ENTRY + E.VAL] = view.values[w]!;
+        ent[fresh * ENTRY + E.NEXT] = e;
+        if (prev >= 0) ent[prev * ENTRY + E.NEXT] = fresh;
         else {
-          if (mem.mvHead[key]! < 0) mem.touched[Atomics.add(c, C.TOUCHED, 1)] = key;
-          mem.mvHead[key] = fresh;
+          if (words[2 * key + KEY_HEAD]! < 0) mem.touched[Atomics.add(c, C.TOUCHED, 1)] = key;
+          words[2 * key + KEY_HEAD] = fresh;
         }
       }
-      unlock(mem.keyLock, key);
+      unlock(words, 2 * key + KEY_SEQ);
       let known = false;
       for (let p = 0; p < previous; p++) if (mem.wsKey[base + p] === key) known = true;
       if (!known) wroteNew = true;
@@ -448,17 +452,17 @@ export function runBlockStm(ctx: WorkerContext): void {
   const skipValidation = c[C.FAULT] === 1;
   const validateReadSet = (i: number): boolean => {
     if (skipValidation) return true;
-    const base = i * MAX_READS;
+    const rs = mem.rs;
     const count = rec[i * REC + R.RS_LEN]!;
-    for (let r = 0; r < count; r++) {
-      mvRead(mem, mem.rsKey[base + r]!, i, found);
+    for (let r = i * MAX_READS * READ, end = r + count * READ; r < end; r += READ) {
+      mvRead(mem, rs[r + RD.KEY]!, i, found);
       if (found.blockedBy >= 0) return false;
-      const was = mem.rsTx[base + r]!;
+      const was = rs[r + RD.FOUND]!;
       if (was === RESOLVED) {
-        if (found.value !== mem.rsVal[base + r]) return false;
+        if (found.value !== rs[r + RD.VAL]) return false;
       } else if (was === STORAGE) {
         if (found.kind !== STORAGE) return false;
-      } else if (found.kind !== was || found.inc !== mem.rsInc[base + r]) return false;
+      } else if (found.kind !== was || found.inc !== rs[r + RD.INC]) return false;
     }
     return true;
   };
@@ -513,41 +517,46 @@ export function commitVersions(ctx: WorkerContext): void {
     const key = mem.touched[t]!;
     // A key is listed again if its versions all went and came back: whoever claims it first commits it.
     if (!ctx.direct.claim(key)) continue;
-    let e = mem.mvHead[key]!;
+    const ent = mem.ent;
+    let e = mem.keyWords[2 * key + KEY_HEAD]!;
     if (e < 0) continue;
     let value = 0;
-    for (; e >= 0; e = mem.entNext[e]!) {
-      const meta = mem.entMeta[e]!;
+    for (; e >= 0; e = ent[e * ENTRY + E.NEXT]!) {
+      const meta = ent[e * ENTRY + E.META]!;
       if (meta & ESTIMATE) throw new Error(`an ESTIMATE on key ${key} outlived the block`);
-      value += mem.entVal[e]!;
+      value += ent[e * ENTRY + E.VAL]!;
       if ((meta & DELTA) === 0) break;
     }
     if (e < 0) value += mem.state[key]!;
     ctx.direct.log(key);
     mem.state[key] = value;
-    mem.mvHead[key] = -1;
+    mem.keyWords[2 * key + KEY_HEAD] = -1;
   }
 }
 
 function removeVersion(mem: SharedMemory, key: number, i: number): void {
-  lock(mem.keyLock, key);
+  const ent = mem.ent;
+  const words = mem.keyWords;
+  lock(words, 2 * key + KEY_SEQ);
   let prev = -1;
-  let e = mem.mvHead[key]!;
-  while (e >= 0 && mem.entTx[e]! > i) {
+  let e = words[2 * key + KEY_HEAD]!;
+  while (e >= 0 && ent[e * ENTRY + E.TX]! > i) {
     prev = e;
-    e = mem.entNext[e]!;
+    e = ent[e * ENTRY + E.NEXT]!;
   }
-  if (e >= 0 && mem.entTx[e] === i) {
-    if (prev >= 0) mem.entNext[prev] = mem.entNext[e]!;
-    else mem.mvHead[key] = mem.entNext[e]!;
+  if (e >= 0 && ent[e * ENTRY + E.TX] === i) {
+    if (prev >= 0) ent[prev * ENTRY + E.NEXT] = ent[e * ENTRY + E.NEXT]!;
+    else words[2 * key + KEY_HEAD] = ent[e * ENTRY + E.NEXT]!;
   }
-  unlock(mem.keyLock, key);
+  unlock(words, 2 * key + KEY_SEQ);
 }
 
 function markEstimate(mem: SharedMemory, key: number, i: number): void {
-  lock(mem.keyLock, key);
-  let e = mem.mvHead[key]!;
-  while (e >= 0 && mem.entTx[e]! > i) e = mem.entNext[e]!;
-  if (e >= 0 && mem.entTx[e] === i) mem.entMeta[e] = mem.entMeta[e]! | ESTIMATE;
-  unlock(mem.keyLock, key);
+  const ent = mem.ent;
+  const words = mem.keyWords;
+  lock(words, 2 * key + KEY_SEQ);
+  let e = words[2 * key + KEY_HEAD]!;
+  while (e >= 0 && ent[e * ENTRY + E.TX]! > i) e = ent[e * ENTRY + E.NEXT]!;
+  if (e >= 0 && ent[e * ENTRY + E.TX] === i) ent[e * ENTRY + E.META] = ent[e * ENTRY + E.META]! | ESTIMATE;
+  unlock(words, 2 * key + KEY_SEQ);
 }

@@ -62,10 +62,10 @@ export class DirectView implements StateView {
 
   add(key: number, amount: number): void {
     const m = this.mem;
-    lock(m.keyLock, key);
+    lock(m.keyWords, 2 * key);
     if (this.claim(key)) this.log(key);
     m.state[key] = m.state[key]! + amount;
-    unlock(m.keyLock, key);
+    unlock(m.keyWords, 2 * key);
   }
 
   /** True for the first writer of `key` in this block (of all workers). */

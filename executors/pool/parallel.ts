@@ -118,9 +118,9 @@ export class ParallelExecutor implements Executor {
       for (let u = m.undoLen[w * PAD]! - 1; u >= 0; u--) m.state[m.undoKey[base + u]!] = m.undoVal[base + u]!;
     }
     const touched = Math.min(m.control[C.TOUCHED]!, m.touched.length);
-    for (let t = 0; t < touched; t++) m.mvHead[m.touched[t]!] = -1;
-    // A worker that died may have held a key's lock.
-    m.keyLock.fill(0);
+    for (let t = 0; t < touched; t++) m.keyWords[2 * m.touched[t]! + 1] = -1;
+    // A worker that died may have held a key's lock: make every sequence even again.
+    for (let k = 0; k < m.keyWords.length; k += 2) m.keyWords[k]! &= ~1;
   }
 
   /** The sequential path, on this thread, over the same shared state and root. */

@@ -77,6 +77,16 @@ export const R = {
   COMMITTED: 9,
 } as const;
 
+/** Word offsets of a key's pair in keyWords. */
+export const KEY_SEQ = 0;
+export const KEY_HEAD = 1;
+/** Doubles per multi-version entry, and their offsets. */
+export const ENTRY = 4;
+export const E = { TX: 0, META: 1, VAL: 2, NEXT: 3 } as const;
+/** Doubles per read-set entry, and their offsets. */
+export const READ = 4;
+export const RD = { KEY: 0, FOUND: 1, INC: 2, VAL: 3 } as const;
+
 /** Most reads and writes one incarnation may record: our kinds touch ~20 keys at most. */
 export const MAX_READS = 64;
 export const MAX_WRITES = 64;
@@ -104,13 +114,11 @@ export class SharedMemory {
   readonly control: Int32Array;
   /** The state as of the last committed block (storage, in Block-STM's terms). */
   readonly state: Float64Array;
-  readonly keyLock: Int32Array;
-  // Multi-version memory: a list per key, highest transaction first.
-  readonly mvHead: Int32Array;
-  readonly entTx: Int32Array;
-  readonly entMeta: Int32Array;
-  readonly entVal: Float64Array;
-  readonly entNext: Int32Array;
+  /** Per key, two words on one line: its sequence lock (KEY_SEQ) and the head of its version list (KEY_HEAD). */
+  readonly keyWords: Int32Array;
+  /** Multi-version entries, ENTRY doubles each (one cache line holds two): transaction, meta, value, next. */
+  readonly ent: Float64Array;
+  readonly entries: number;
   readonly touched: Int32Array;
   // The block.
   readonly txId: Float64Array;
@@ -128,10 +136,8 @@ export class SharedMemory {
   readonly rec: Int32Array;
   readonly depTx: Int32Array;
   readonly depNext: Int32Array;
-  readonly rsKey: Int32Array;
-  readonly rsTx: Int32Array;
-  readonly rsInc: Int32Array;
-  readonly rsVal: Float64Array;
+  /** Read sets, READ doubles an entry: key, what was found (version's transaction, STORAGE or RESOLVED), incarnation, value. */
+  readonly rs: Float64Array;
   readonly wsKey: Int32Array;
   // Access-list: successors and a ready queue.
   readonly succStart: Int32Array;
@@ -160,12 +166,9 @@ export class SharedMemory {
     this.maxBlock = buffers.txKind!.byteLength / 4;
     this.state = F('state');
     this.keys = this.state.length;
-    this.keyLock = I('keyLock');
-    this.mvHead = I('mvHead');
-    this.entTx = I('entTx');
-    this.entMeta = I('entMeta');
-    this.entVal = F('entVal');
-    this.entNext = I('entNext');
+    this.keyWords = I('keyWords');
+    this.ent = F('ent');
+    this.entries = this.ent.length / ENTRY;
     this.touched = I('touched');
     this.txId = F('txId');
     this.txKind = I('txKind');
@@ -180,10 +183,7 @@ export class SharedMemory {
     this.rec = I('rec');
     this.depTx = I('depTx');
     this.depNext = I('depNext');
-    this.rsKey = I('rsKey');
-    this.rsTx = I('rsTx');
-    this.rsInc = I('rsInc');
-    this.rsVal = F('rsVal');
+    this.rs = F('rs');
     this.wsKey = I('wsKey');
     this.succStart = I('succStart');
     this.succ = I('succ');
@@ -207,12 +207,8 @@ export class SharedMemory {
     const buffers: SharedBuffers = {
       control: i32(C.SIZE + 16),
       state: f64(K),
-      keyLock: i32(K),
-      mvHead: i32(K),
-      entTx: i32(entries),
-      entMeta: i32(entries),
-      entVal: f64(entries),
-      entNext: i32(entries),
+      keyWords: i32(2 * K),
+      ent: f64(entries * ENTRY),
       touched: i32(entries),
       txId: f64(B),
       txKind: i32(B),
@@ -227,10 +223,7 @@ export class SharedMemory {
       rec: i32(B * REC),
       depTx: i32(B * 8 + 64),
       depNext: i32(B * 8 + 64),
-      rsKey: i32(B * MAX_READS),
-      rsTx: i32(B * MAX_READS),
-      rsInc: i32(B * MAX_READS),
-      rsVal: f64(B * MAX_READS),
+      rs: f64(B * MAX_READS * READ),
       wsKey: i32(B * MAX_WRITES),
       succStart: i32(B + 1),
       succ: i32(B * 256 + 64),
@@ -245,7 +238,7 @@ export class SharedMemory {
     const mem = new SharedMemory(buffers);
     mem.control[C.WORKERS] = W;
     mem.state.set(initialState);
-    mem.mvHead.fill(-1);
+    for (let k = 0; k < K; k++) mem.keyWords[2 * k + KEY_HEAD] = -1;
     return mem;
   }
 
@@ -294,7 +287,7 @@ export class SharedMemory {
     const start = this.argStart[i]!;
     const end = this.argStart[i + 1]!;
     const args = into.args;
-    args.length = end - start;
+    if (args.length !== end - start) args.length = end - start;
     for (let a = start; a < end; a++) args[a - start] = this.args[a]!;
     into.id = this.txId[i]!;
     into.kind = kindIds[this.txKind[i]!] ?? 'unknown';
