@@ -81,9 +81,9 @@ function including(keys: readonly StateKey[], key: StateKey): StateKey[] {
  * only in the StateView they hand to `execute` (direct, multi-version, sharded…) and in the order
  * and place they call it.
  *
- * Around every kind: the nonce check (a replay changes nothing), the synthetic work, the fee to the
- * coinbase (read-modify-write or commutative, by the chain's fee mode), and the nonce bump, which
- * happens whether the kind commits or fails. A failed kind's own writes are discarded.
+ * Around every kind: the nonce check (a replay changes nothing), the fee to the coinbase
+ * (read-modify-write or commutative, by the chain's fee mode), the synthetic work, and the nonce
+ * bump, which happens whether the kind commits or fails. A failed kind's own writes are discarded.
  */
 export class Ledger implements Chain {
   readonly genesis: GenesisSpec;
@@ -91,9 +91,12 @@ export class Ledger implements Chain {
   private readonly buffer = new WriteBuffer();
   private readonly fee: number;
   private readonly feeDelta: boolean;
+  private readonly work: (iterations: number, seed: number) => number;
 
-  constructor(genesis: GenesisSpec) {
+  /** `work` replaces the synthetic work (tests observe where it happens); the default burns CPU. */
+  constructor(genesis: GenesisSpec, work: (iterations: number, seed: number) => number = burn) {
     this.genesis = genesis;
+    this.work = work;
     this.layout = new StateLayout(genesis);
     const mode = genesis.fee?.mode ?? 'none';
     this.fee = mode === 'none' ? 0 : (genesis.fee?.amount ?? 0);
@@ -131,7 +134,6 @@ export class Ledger implements Chain {
     const nonceKey = layout.nonce(tx.sender);
     const accountNonce = view.read(nonceKey);
     if (tx.nonce < accountNonce) return fail('nonce-too-low');
-    const digest = burn(iterationsFor(tx.costUs), tx.id ^ 0x5f3759df);
     let outcome: TxOutcome;
     const feeOk = this.fee === 0 || this.payFee(tx.sender, view);
     if (!feeOk) outcome = fail('insufficient-fee');
@@ -144,6 +146,11 @@ export class Ledger implements Chain {
         if (outcome.status === 'committed') buffered.commit();
       }
     }
+    // The work comes after every read and before the last write: the model the bound S_max = W/CP
+    // assumes (a transaction reads at its start and writes at its end). Done before the reads, it
+    // would let a dependent transaction do its work while its predecessor still runs, and an
+    // optimistic executor would beat a bound that says it cannot.
+    const digest = this.work(iterationsFor(tx.costUs), tx.id ^ 0x5f3759df);
     // digest is never 0 (see work.ts): this keeps the work alive without making state machine-dependent.
     view.write(nonceKey, tx.nonce + (digest === 0 ? 2 : 1));
     return outcome;

@@ -23,25 +23,34 @@ const DISCOVERED = new Set(['nftOwner', 'proposal']);
 
 describe('workloads', () => {
   for (const name of ['payments', 'defi', 'nft', 'dao', 'mainnet-like']) {
-    test(`${name}: every key a transaction touches is one it declared, and every kind can commit`, async () => {
+    test(`${name}: every key a transaction touches is one it declared, its work comes after its reads, and every kind can commit`, async () => {
       const { workload } = await shipped(name);
-      const ledger = new Ledger(workload.genesis);
+      // The bound assumes a transaction reads at its start and writes at its end: the work must sit between.
+      let events: string[] = [];
+      const ledger = new Ledger(workload.genesis, (_iterations, seed) => (events.push('work'), seed | 1));
       const state = State.fromGenesis(workload.genesis);
       const byKind = new Map<string, { n: number; committed: number }>();
       let failed = 0;
       const n = 20_000;
       for (let i = 0; i < n; i++) {
         const tx = { ...workload.next(i), costUs: 0 };
+        events = [];
         const reads = new Set<number>();
         const writes = new Set<number>();
         const adds = new Set<number>();
         const tracing: StateView = {
-          read: (k) => (reads.add(k), state.read(k)),
-          write: (k, v) => (writes.add(k), state.write(k, v)),
+          read: (k) => (reads.add(k), events.push('read'), state.read(k)),
+          write: (k, v) => (writes.add(k), events.push('write'), state.write(k, v)),
           add: (k, v) => (adds.add(k), state.add(k, v)),
         };
         const outcome = ledger.execute(tx, tracing);
         const where = (k: number): string => `${tx.kind} #${i}: ${ledger.layout.describe(k)}`;
+        const work = events.indexOf('work');
+        assert.ok(work >= 0 || outcome.reason === 'nonce-too-low', `${tx.kind} #${i}: no work done`);
+        if (work >= 0) {
+          assert.equal(events.lastIndexOf('read') < work, true, `${tx.kind} #${i}: a read after the work (${events.join(' ')})`);
+          assert.equal(events.at(-1), 'write', `${tx.kind} #${i}: the nonce bump is not after the work (${events.join(' ')})`);
+        }
         for (const k of reads) assert.ok(tx.reads.includes(k), `${where(k)} read but not declared`);
         for (const k of adds) assert.ok(tx.deltas.includes(k), `${where(k)} added to but not declared as a delta`);
         for (const k of writes) {
