@@ -253,6 +253,45 @@ describe('parabench record, run --trace, analyze', () => {
   });
 });
 
+describe('parabench bench executors', () => {
+  test('every executor on the same blocks: the bound of those blocks, a speed-up per executor, every root matching', async () => {
+    const args = ['bench', 'executors', '--workload', 'transfers', '--accounts', '1000', '--block-size', '300', '--cost-us', '1', '--blocks', '2', '--json'];
+    const spread = await runCli(args, { cwd, clock: systemClock });
+    assert.equal(spread.code, 0, spread.stderr);
+    const r = JSON.parse(spread.stdout);
+    assert.equal(r.schema, 'parabench.bench-executors/v1');
+    assert.deepEqual(r.results.map((x: { executor: string }) => x.executor), ['sequential', 'block-stm', 'access-list', 'sharded']);
+    for (const x of r.results) {
+      assert.equal(x.stateRootMatches, true, x.executor);
+      assert.equal(x.threads, x.executor === 'sequential' ? 1 : 2);
+      for (const field of ['tps', 'speedup', 'efficiency', 'reexecutionsPerTx', 'validationsPerTx', 'coresUsed']) assert.equal(typeof x[field], 'number', `${x.executor}.${field}`);
+    }
+    assert.equal(r.results[0].speedup, 1);
+    assert.ok(r.bound.smax > 1.9 && r.bound.smax <= 2, `1000 accounts allow both threads: S_max ${r.bound.smax}`);
+    // Two accounts: every transfer touches both, a chain the bound must call serial.
+    const serial = await runCli(['bench', 'executors', '--workload', 'transfers', '--accounts', '2', '--block-size', '100', '--cost-us', '1', '--blocks', '1', '--executors', 'sequential,block-stm', '--json'], { cwd, clock: systemClock });
+    assert.equal(serial.code, 0, serial.stderr);
+    const s = JSON.parse(serial.stdout);
+    assert.equal(s.bound.smax, 1);
+    assert.deepEqual(s.results.map((x: { stateRootMatches: boolean }) => x.stateRootMatches), [true, true]);
+  });
+
+  test('bad flags are refused with what was expected', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--workload', 'nope'], /^parabench: --workload: expected one of transfers, .*found "nope"/],
+      [['--threads', '3'], /^parabench: target\.threads: expected at most 2 \(the cores of this machine\), found 3/],
+      [['--executors', 'block-stm'], /^parabench: --executors: must include sequential/],
+      [['--executors', 'sequential,warp'], /^parabench: --executors: expected names among sequential, block-stm, access-list, sharded.*found "warp"/],
+      [['--block-size', '0'], /^parabench: --block-size: expected a whole number from 1 to 1000000, found 0/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runCli(['bench', 'executors', ...flags], { cwd });
+      assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+});
+
 describe('parabench validate, --help, errors', () => {
   test('validate says what a profile would do', async () => {
     const r = await runCli(['validate', 'profiles/small.yaml'], { cwd });
