@@ -148,7 +148,10 @@ export async function benchExecutorsCommand(args: BenchExecutorsArgs, env: CliEn
     };
     if (args.json) env.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else env.stdout.write(table(report));
-    return results.every((r) => r.stateRootMatches) ? ExitCode.Passed : ExitCode.Internal;
+    const wrong = results.filter((r) => !r.stateRootMatches).map((r) => r.executor);
+    if (wrong.length === 0) return ExitCode.Passed;
+    env.stderr.write(`parabench: state roots differ from sequential's for ${wrong.join(', ')}: ${wrong.length === 1 ? 'that executor computes' : 'those executors compute'} a different result (run it with \`parabench run --executor\` to see the first differing transaction)\n`);
+    return ExitCode.Internal;
   } finally {
     await Promise.all([...executors.values()].map((e) => e.close()));
   }

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { systemClock } from '../../core/clock.js';
 import { main } from '../../cli/app.js';
-import { registerExecutor } from '../../executors/index.js';
 import { setWorkCalibration } from '../../ledger/index.js';
-import { reversedExecutor } from '../helpers/broken-executor.js';
+import { registerReversed } from '../helpers/broken-executor.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 setWorkCalibration(100);
@@ -183,7 +182,7 @@ describe('parabench run', () => {
   });
 
   test('an executor whose results differ from sequential fails the run with exit 1, naming the block and the transaction', async () => {
-    registerExecutor('reversed', reversedExecutor);
+    registerReversed();
     await writeFile(join(cwd, 'profiles', 'contended.yaml'), PROFILE.replace('  accounts: 500', '  accounts: 3').replace('  payments: {}', '  payments: { amount: { min: 100000, max: 400000 } }'));
     const out = await tempDir();
     const r = await runCli(['run', 'profiles/contended.yaml', '--executor', 'reversed', '--quiet', '--out', out], { cwd });
@@ -255,7 +254,8 @@ describe('parabench record, run --trace, analyze', () => {
 
 describe('parabench bench executors', () => {
   test('every executor on the same blocks: the bound of those blocks, a speed-up per executor, every root matching', async () => {
-    const args = ['bench', 'executors', '--workload', 'transfers', '--accounts', '1000', '--block-size', '300', '--cost-us', '1', '--blocks', '2', '--json'];
+    // The shipped executors by name: another test here registers a broken one, which runs by default.
+    const args = ['bench', 'executors', '--workload', 'transfers', '--accounts', '1000', '--block-size', '300', '--cost-us', '1', '--blocks', '2', '--executors', 'sequential,block-stm,access-list,sharded', '--json'];
     const spread = await runCli(args, { cwd, clock: systemClock });
     assert.equal(spread.code, 0, spread.stderr);
     const r = JSON.parse(spread.stdout);
@@ -274,6 +274,14 @@ describe('parabench bench executors', () => {
     const s = JSON.parse(serial.stdout);
     assert.equal(s.bound.smax, 1);
     assert.deepEqual(s.results.map((x: { stateRootMatches: boolean }) => x.stateRootMatches), [true, true]);
+  });
+
+  test('an executor whose result differs from sequential fails the benchmark with exit 1, named', async () => {
+    registerReversed();
+    const r = await runCli(['bench', 'executors', '--workload', 'transfers', '--accounts', '50', '--block-size', '100', '--cost-us', '0', '--blocks', '1', '--executors', 'sequential,reversed'], { cwd, clock: systemClock });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /reversed .* DIFFER/);
+    assert.match(r.stderr, /^parabench: state roots differ from sequential's for reversed: that executor computes a different result/);
   });
 
   test('bad flags are refused with what was expected', async () => {

@@ -1,5 +1,5 @@
 import type { TxOutcome } from '../../core/tx.js';
-import type { ExecutorFactory } from '../../executors/index.js';
+import { executorNames, registerExecutor, type ExecutorFactory } from '../../executors/index.js';
 import { Ledger, State } from '../../ledger/index.js';
 
 /**
@@ -21,3 +21,8 @@ export const reversedExecutor: ExecutorFactory = async ({ genesis }) => {
     async close() {},
   };
 };
+
+/** Registers `reversed` (once per process: tests in one file share the registry). */
+export function registerReversed(): void {
+  if (!executorNames.includes('reversed')) registerExecutor('reversed', reversedExecutor);
+}
