@@ -446,12 +446,8 @@ class Scheduler {
       const key = view.keys[w]!;
       const meta = (inc << 2) | (view.isAdd[w] ? DELTA : 0);
       lock(words, 2 * key + KEY_SEQ);
-      let prev = -1;
-      let e = words[2 * key + KEY_HEAD]!;
-      while (e >= 0 && ent[e * ENTRY + E.TX]! > i) {
-        prev = e;
-        e = ent[e * ENTRY + E.NEXT]!;
-      }
+      const e = walkTo(mem, key, i);
+      const prev = walked.prev;
       if (e >= 0 && ent[e * ENTRY + E.TX] === i) {
         ent[e * ENTRY + E.VAL] = view.values[w]!;
         ent[e * ENTRY + E.META] = meta;
@@ -628,16 +624,32 @@ export function commitVersions(ctx: WorkerContext): void {
   }
 }
 
-function removeVersion(mem: SharedMemory, key: number, i: number): void {
+/** Where walkTo stopped: the entry before the one it returned, or -1 (kept here, not allocated per walk). */
+const walked = { prev: -1 };
+
+/**
+ * Walks key's version list (highest transaction first) past the versions above transaction i:
+ * returns the first entry at or below i, or -1, and leaves the entry before it in walked.prev.
+ * The caller holds the key's lock.
+ */
+function walkTo(mem: SharedMemory, key: number, i: number): number {
   const ent = mem.ent;
-  const words = mem.keyWords;
-  lock(words, 2 * key + KEY_SEQ);
   let prev = -1;
-  let e = words[2 * key + KEY_HEAD]!;
+  let e = mem.keyWords[2 * key + KEY_HEAD]!;
   while (e >= 0 && ent[e * ENTRY + E.TX]! > i) {
     prev = e;
     e = ent[e * ENTRY + E.NEXT]!;
   }
+  walked.prev = prev;
+  return e;
+}
+
+function removeVersion(mem: SharedMemory, key: number, i: number): void {
+  const ent = mem.ent;
+  const words = mem.keyWords;
+  lock(words, 2 * key + KEY_SEQ);
+  const e = walkTo(mem, key, i);
+  const prev = walked.prev;
   if (e >= 0 && ent[e * ENTRY + E.TX] === i) {
     if (prev >= 0) ent[prev * ENTRY + E.NEXT] = ent[e * ENTRY + E.NEXT]!;
     else words[2 * key + KEY_HEAD] = ent[e * ENTRY + E.NEXT]!;
@@ -649,8 +661,7 @@ function markEstimate(mem: SharedMemory, key: number, i: number): void {
   const ent = mem.ent;
   const words = mem.keyWords;
   lock(words, 2 * key + KEY_SEQ);
-  let e = words[2 * key + KEY_HEAD]!;
-  while (e >= 0 && ent[e * ENTRY + E.TX]! > i) e = ent[e * ENTRY + E.NEXT]!;
+  const e = walkTo(mem, key, i);
   if (e >= 0 && ent[e * ENTRY + E.TX] === i) ent[e * ENTRY + E.META] = ent[e * ENTRY + E.META]! | ESTIMATE;
   unlock(words, 2 * key + KEY_SEQ);
 }
