@@ -1,5 +1,5 @@
 /**
- * `npm run bench [engine|traces|analyze]`: figures of parabench's own engine. These 2-core
+ * `npm run bench [engine|traces|analyze|executors]`: figures of parabench's own engine. These 2-core
  * machines are shared and noisy: every figure is the median of repeated runs; trust medians and
  * ratios measured side by side, not single runs.
  */
@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { calibrateWork } from '../ledger/index.js';
 import { benchAnalyze } from './analyze.js';
 import { benchEngine } from './engine.js';
+import { benchExecutors } from './executors.js';
 import { benchTraces } from './traces.js';
 
-const suites = { engine: benchEngine, traces: benchTraces, analyze: benchAnalyze } as const;
+const suites = { engine: benchEngine, traces: benchTraces, analyze: benchAnalyze, executors: benchExecutors } as const;
 const asked = process.argv.slice(2).filter((a): a is keyof typeof suites => a in suites);
 const unknown = process.argv.slice(2).filter((a) => !(a in suites));
 if (unknown.length > 0) {
