@@ -4,6 +4,7 @@
  * trace header); `ledger/genesis.ts` turns it into state deterministically. A section left out
  * means that part of the state does not exist.
  */
+import { z } from 'zod';
 
 /** How every transaction pays its fee to the block's coinbase account. */
 export type FeeMode =
@@ -39,3 +40,20 @@ export interface GenesisSpec {
   /** Governance: room for `capacity` proposals, the first `open` of them open at genesis; `quorum` yes votes pass one. */
   readonly dao?: { readonly capacity: number; readonly open: number; readonly quorum: number; readonly treasury: number };
 }
+
+const count = z.int().min(0);
+const amount = z.number().min(0);
+
+/** The same shape, checked: for a genesis that arrives from outside (a hello over the wire). */
+export const genesisSchema = z.strictObject({
+  accounts: z.int().min(1),
+  initialBalance: amount,
+  fee: z.strictObject({ mode: z.enum(['none', 'coinbase', 'coinbase-delta']), amount }).optional(),
+  tokens: z.strictObject({ count, balance: amount }).optional(),
+  pools: z.strictObject({ pairs: z.array(z.tuple([count, count])), reserve: amount, providers: count }).optional(),
+  merchants: count.optional(),
+  lending: z.strictObject({ markets: count, users: count, supply: amount, debt: amount, atRisk: count }).optional(),
+  nft: z.strictObject({ collections: count, maxSupply: count, price: amount }).optional(),
+  game: z.strictObject({ players: count, guilds: count, itemTypes: count, items: count }).optional(),
+  dao: z.strictObject({ capacity: count, open: count, quorum: count, treasury: amount }).optional(),
+}) satisfies z.ZodType<GenesisSpec>;
