@@ -16,6 +16,7 @@ import { benchExecutorsCommand, BENCH_WORKLOADS, type BenchExecutorsArgs } from 
 import { recordCommand, type RecordArgs } from './commands/record.js';
 import { runCommand, type RunArgs } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { serveCommand, type ServeArgs } from './commands/serve.js';
 import { validateCommand, type ValidateArgs } from './commands/validate.js';
 import type { CliEnv } from './env.js';
 import { version } from './version.js';
@@ -26,7 +27,8 @@ type Chosen =
   | { readonly command: 'analyze'; readonly args: AnalyzeArgs }
   | { readonly command: 'record'; readonly args: RecordArgs }
   | { readonly command: 'bench-executors'; readonly args: BenchExecutorsArgs }
-  | { readonly command: 'schema'; readonly args: { readonly out?: string } };
+  | { readonly command: 'schema'; readonly args: { readonly out?: string } }
+  | { readonly command: 'serve'; readonly args: ServeArgs };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
 Profiles: docs/PROFILES.md. Thresholds can name: ${THRESHOLD_METRIC_NAMES.join(', ')}.`;
@@ -46,7 +48,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('speed', { type: 'string', describe: 'replay speed factor with --trace (2: twice as fast)' })
           .option('rate', { type: 'string', describe: 'arrival rate in tx/s, replacing the profile\'s' })
           .option('duration', { type: 'string', describe: 'measured window, e.g. 10s (warm-up comes before it)' })
-          .option('target', { type: 'string', describe: 'where the executor runs: inproc' })
+          .option('target', { type: 'string', describe: 'where the executor runs: inproc, or the URL of a target server (ws://… or http://…)' })
           .option('executor', { type: 'string', describe: `executor: ${executorNames.join(', ')}` })
           .option('threads', { type: 'string', describe: 'executor threads' })
           .option('seed', { type: 'string', describe: 'traffic seed, replacing the profile\'s' })
@@ -164,12 +166,48 @@ function parser(onChosen: (c: Chosen) => void): Argv {
         }),
     )
     .command(
+      'serve',
+      'serve an executor over the wire protocol (WebSocket and HTTP) until Ctrl-C',
+      (y) =>
+        y
+          .option('executor', { type: 'string', default: 'sequential', describe: `executor: ${executorNames.join(', ')}` })
+          .option('threads', { type: 'number', default: 1, describe: 'executor threads' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+          .option('port', { type: 'number', default: 7070, describe: 'port to listen on (0: any free one)' })
+          .option('block-size', { type: 'number', default: 1000, describe: 'most transactions in a block' })
+          .option('block-time-ms', { type: 'number', default: 50, describe: 'longest a transaction waits for its block to be sealed' })
+          .option('stall-every', { type: 'string', describe: 'fault: stop committing for --stall-for every this long (e.g. 5s)' })
+          .option('stall-for', { type: 'string', describe: 'fault: how long each stall lasts (e.g. 1s)' })
+          .option('error-rate', { type: 'number', describe: 'fault: answer this share of transactions with an error (0.01)' })
+          .option('drop-connection-after', { type: 'number', describe: 'fault: cut a connection once it has carried this many transactions' })
+          .example('$0 serve --executor block-stm --threads 2', 'then: $0 run --target ws://127.0.0.1:7070/')
+          .example('$0 serve --stall-every 5s --stall-for 1s', 'a target that stalls, to see it in the percentiles'),
+      (a) =>
+        onChosen({
+          command: 'serve',
+          args: {
+            executor: String(a.executor),
+            threads: Number(a.threads),
+            host: String(a.host),
+            port: Number(a.port),
+            blockSize: Number(a['block-size']),
+            blockTimeMs: Number(a['block-time-ms']),
+            ...defined({
+              stallEvery: str(a['stall-every']),
+              stallFor: str(a['stall-for']),
+              errorRate: a['error-rate'] === undefined ? undefined : Number(a['error-rate']),
+              dropConnectionAfter: a['drop-connection-after'] === undefined ? undefined : Number(a['drop-connection-after']),
+            }),
+          },
+        }),
+    )
+    .command(
       'schema',
       'print the profile JSON Schema (for editors)',
       (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
       (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
     )
-    .demandCommand(1, 'name a command: run, validate, record, analyze, bench or schema')
+    .demandCommand(1, 'name a command: run, serve, validate, record, analyze, bench or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -220,6 +258,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await benchExecutorsCommand(chosen.args, env);
       case 'schema':
         return await schemaCommand(chosen.args, env);
+      case 'serve':
+        return await serveCommand(chosen.args, env);
     }
   } catch (e) {
     return reportError(e, env);
@@ -230,7 +270,7 @@ function reportError(e: unknown, env: CliEnv): number {
   if (isParabenchError(e)) {
     const lines = [`parabench: ${e.message}`, ...e.problems.map((p) => `  ${p}`)];
     if (e.hint) lines.push(`hint: ${e.hint}`);
-    if (!e.isUserError) lines.push(`(${tracePointer(e, env)})`);
+    if (!e.isExpected) lines.push(`(${tracePointer(e, env)})`);
     env.stderr.write(`${lines.join('\n')}\n`);
     return e.exitCode;
   }

@@ -1,13 +1,27 @@
 import type { TargetConfig } from '../core/profile/schema.js';
-import type { Target } from '../core/target.js';
-import { InprocTarget } from '../executors/index.js';
+import type { RecordedBlockChecks, Target } from '../core/target.js';
+import { BoundAccumulator, InprocTarget, verifyAgainstSequential } from '../executors/index.js';
+import { StateLayout } from '../ledger/index.js';
+import { WsTarget } from '../loadgen/index.js';
+import { version } from './version.js';
 
 export interface TargetOptions {
   /** Re-execute what the target committed on the sequential reference after the run. */
   readonly verify: boolean;
 }
 
-/** The target a profile names. Network targets (ws, http, evm) will join here, each from its own folder. */
+/** How a network target's blocks are checked: the same oracle and bound as the in-process target's. */
+export const recordedBlockChecks: RecordedBlockChecks = {
+  verify: verifyAgainstSequential,
+  bound(genesis, blocks, threads) {
+    const layout = new StateLayout(genesis);
+    const acc = new BoundAccumulator(threads, (k) => layout.describe(k));
+    for (const { block } of blocks) acc.add(block.txs);
+    return acc.summary();
+  },
+};
+
+/** The target a profile names. */
 export function createTarget(config: TargetConfig, options: TargetOptions = { verify: true }): Target {
   switch (config.kind) {
     case 'inproc':
@@ -18,5 +32,16 @@ export function createTarget(config: TargetConfig, options: TargetOptions = { ve
         blockTimeMs: config.blockTime,
         ...(options.verify ? {} : { verifyMaxTxs: 0 }),
       });
+    case 'ws':
+      return new WsTarget({
+        url: config.url ?? '',
+        encoding: config.encoding,
+        connections: config.connections,
+        checks: recordedBlockChecks,
+        client: `parabench ${version}`,
+        ...(options.verify ? {} : { verifyMaxTxs: 0 }),
+      });
+    case 'http':
+      throw new Error('http targets: not yet');
   }
 }

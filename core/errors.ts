@@ -13,6 +13,8 @@ const codes = {
   TRACE_NOT_FOUND: ExitCode.BadInput,
   TRACE_INVALID: ExitCode.BadInput,
   TARGET_FAILED: ExitCode.Internal,
+  /** A network target that cannot be reached or refuses the run. */
+  TARGET_UNREACHABLE: ExitCode.Internal,
   /** The executor's results differ from sequential execution: not the user's mistake, and not a threshold. */
   VERIFICATION_FAILED: ExitCode.Internal,
   ACCOUNTING: ExitCode.Internal,
@@ -50,6 +52,11 @@ export class ParabenchError extends Error {
   /** True for mistakes in what the user gave us (exit 2): these never print a stack trace. */
   get isUserError(): boolean {
     return this.exitCode === ExitCode.BadInput;
+  }
+
+  /** True when the message says all there is (a user's mistake, an unreachable target): no trace file. */
+  get isExpected(): boolean {
+    return this.isUserError || this.code === 'TARGET_UNREACHABLE';
   }
 }
 

@@ -8,6 +8,8 @@ export const ExitCode = {
   BadInput: 2,
   /** A threshold or the baseline comparison failed (the same code as k6). */
   ThresholdsFailed: 99,
+  /** Stopped by Ctrl-C (SIGINT) or SIGTERM; the partial summary was written (128 + SIGINT, as shells do). */
+  Interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

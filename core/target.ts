@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { GenesisSpec } from './genesis.js';
-import type { Receipt, Tx } from './tx.js';
+import type { Block, Receipt, Tx, TxOutcome } from './tx.js';
 
 /** What a target is told when the run opens it. */
 export interface TargetInit {
@@ -10,11 +10,44 @@ export interface TargetInit {
   onReceipts(receipts: readonly Receipt[]): void;
   /** Transactions the target could not process (transport or target fault): they end as errored. */
   onErrors(ids: readonly number[], error: Error): void;
+  /** After each block, where the target tells (the server passes these on over the wire). */
+  onBlock?(report: BlockReport): void;
+}
+
+/** What a target says after each block: its size, its state root, and what the executor did. */
+export interface BlockReport {
+  readonly number: number;
+  readonly txs: number;
+  /** 16 hex digits (parabench's multiset root), or "" for a target that does not compute one. */
+  readonly stateRoot: string;
+  readonly stats: BlockReportStats;
+}
+
+export interface BlockReportStats {
+  readonly executions: number;
+  readonly reexecutions: number;
+  readonly validations: number;
+  readonly aborts: number;
+  readonly waits: number;
+  readonly crossShard: number;
+  readonly fallbacks: number;
+  readonly execMs: number;
+  readonly prepareMs: number;
+  readonly commitMs: number;
+}
+
+/** A block as a target executed it, kept to be checked against sequential execution. */
+export interface RecordedBlock {
+  readonly block: Block;
+  readonly outcomes: readonly TxOutcome[];
+  readonly stateRoot: string;
 }
 
 /** How a target describes itself in reports. */
 export interface TargetDescription {
   readonly kind: string;
+  /** Where a network target was reached. */
+  readonly url?: string;
   readonly executor?: string;
   readonly threads?: number;
   readonly blockSize?: number;
@@ -111,6 +144,16 @@ export function hasBlockAnalysis(t: Target): t is Target & WithBlockAnalysis {
 
 export interface WithVerification {
   verify(): Promise<Verification>;
+}
+
+/**
+ * The checks a network target's adapter runs on the blocks its receipts describe: re-execution on
+ * the sequential reference, and the bound of those blocks. The CLI hands them in, so that the
+ * load side need not depend on the executors.
+ */
+export interface RecordedBlockChecks {
+  verify(genesis: GenesisSpec, blocks: readonly RecordedBlock[], blocksSkipped: number): Verification;
+  bound(genesis: GenesisSpec, blocks: readonly RecordedBlock[], threads: number): BoundSummary;
 }
 
 export function hasExecutorStats(t: Target): t is Target & WithExecutorStats {

@@ -60,4 +60,6 @@ export interface Receipt extends TxOutcome {
    * target's own clock cannot be compared with ours. Latency ends here.
    */
   readonly commitMs: number;
+  /** Its index in its block, where the target tells (the block's order is then known, and checkable). */
+  readonly position?: number;
 }

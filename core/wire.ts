@@ -10,7 +10,8 @@
  * protocol version byte.
  */
 import { z } from 'zod';
-import { genesisSchema } from './genesis.js';
+import { genesisSchema, type GenesisSpec } from './genesis.js';
+import type { BlockReport, BlockReportStats } from './target.js';
 import type { Tx, TxStatus } from './tx.js';
 
 export const WIRE_PROTOCOL = 'parabench.wire/1';
@@ -42,7 +43,7 @@ export const helloSchema = z.strictObject({
   kinds: z.array(name).min(1).max(65_535),
   client: z.string().max(200).optional(),
 });
-export type Hello = z.infer<typeof helloSchema>;
+export type Hello = Omit<z.infer<typeof helloSchema>, 'genesis'> & { readonly genesis: GenesisSpec };
 
 export const welcomeSchema = z.object({
   type: z.literal('welcome'),
@@ -83,27 +84,9 @@ export interface ReceiptRecord {
   readonly position: number;
 }
 
-/** What a target says after each block: its size, its state root, and what the executor did. */
-export interface BlockRecord {
-  readonly number: number;
-  readonly txs: number;
-  /** 16 hex digits (parabench's multiset root), or "" for a target that does not compute one. */
-  readonly stateRoot: string;
-  readonly stats: BlockRecordStats;
-}
-
-export interface BlockRecordStats {
-  readonly executions: number;
-  readonly reexecutions: number;
-  readonly validations: number;
-  readonly aborts: number;
-  readonly waits: number;
-  readonly crossShard: number;
-  readonly fallbacks: number;
-  readonly execMs: number;
-  readonly prepareMs: number;
-  readonly commitMs: number;
-}
+/** A block report as it travels (core/target.ts). */
+export type BlockRecord = BlockReport;
+export type BlockRecordStats = BlockReportStats;
 
 const STAT_FIELDS = ['executions', 'reexecutions', 'validations', 'aborts', 'waits', 'crossShard', 'fallbacks', 'execMs', 'prepareMs', 'commitMs'] as const;
 
@@ -445,6 +428,14 @@ export function decodeText(text: string): TextMessage {
     throw new MalformedFrame(`a "${String(type)}" message that does not follow the protocol: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data as TextMessage;
+}
+
+/** Transactions given as JSON (an HTTP request's `txs`), checked as a "txs" message's are. */
+export function txsFromJson(value: unknown): Tx[] {
+  const parsed = textSchemas.txs.shape.txs.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new MalformedFrame(`transactions that do not follow the protocol: txs${issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
 }
 
 export function encodeText(message: TextMessage): string {

@@ -2,3 +2,6 @@ export type { Executor, ExecutorFactory, ExecutorOptions, BlockResult, BlockStat
 export { createExecutor, executorNames, registerExecutor } from './registry.js';
 export { InprocTarget, type InprocOptions } from './inproc/inproc-target.js';
 export { verifyAgainstSequential, type RecordedBlock } from './inproc/oracle.js';
+export { BoundAccumulator } from './bound/index.js';
+export { TargetServer, type ServerOptions } from './server/server.js';
+export type { FaultOptions } from './server/faults.js';

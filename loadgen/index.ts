@@ -4,3 +4,4 @@ export { createWorkload, type Workload } from './workloads/index.js';
 export { createSchedule, type Schedule } from './schedules/index.js';
 export { uniform, zipf, type Sampler } from './samplers.js';
 export * from './traces/index.js';
+export { WsTarget, type WsTargetOptions } from './targets/ws.js';

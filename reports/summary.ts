@@ -55,6 +55,13 @@ export interface Summary {
   /** From intended send time to receipt. Timed-out transactions count at the timeout (a lower bound). */
   readonly latencyMs: Percentiles & { readonly timeoutCountedAtMs: number; readonly hdr: string };
   readonly sendLagMs: Percentiles;
+  /**
+   * The load generator, not the target, limited the run: it sent less than asked without dropping
+   * anything, or it sent late by more than 5 ms at p99 and by more than a quarter of the latency
+   * p99 (latency runs from the intended time, so that lateness is in it). The figures are then the
+   * generator's as much as the target's.
+   */
+  readonly generatorBound: boolean;
   readonly executor:
     | (Omit<ExecutorStats, 'stateRoot'> & {
     readonly name: string;
@@ -141,6 +148,7 @@ export function buildSummary(input: SummaryInput): Summary {
     warmupTx: { ...result.warmup },
     latencyMs: { ...percentiles(result.latency), timeoutCountedAtMs: result.timeoutMs, hdr: result.latency.encode() },
     sendLagMs: percentiles(result.sendLag),
+    generatorBound: generatorBound(result),
     executor: e
       ? {
           name: input.target.executor ?? 'unknown',
@@ -215,6 +223,20 @@ function percentiles(h: RunResult['latency']): Percentiles {
   };
 }
 
+const LAG_P99_MS = 5;
+
+/** Send lag p99 when it is a large part of latency p99, else null. */
+function lateSending(result: RunResult): { lag: number; latency: number } | null {
+  const lag = result.sendLag.percentile(99) ?? 0;
+  const latency = result.latency.percentile(99) ?? 0;
+  return lag > LAG_P99_MS && lag > 0.25 * latency ? { lag, latency } : null;
+}
+
+function generatorBound(result: RunResult): boolean {
+  const short = !result.aborted && result.measured.dropped === 0 && result.achievedRate < result.requestedRate * 0.995;
+  return short || lateSending(result) !== null;
+}
+
 function warnings(result: RunResult, verification: Summary['verification']): string[] {
   const out: string[] = [];
   const t = result.measured;
@@ -223,6 +245,10 @@ function warnings(result: RunResult, verification: Summary['verification']): str
       `the sender achieved ${round(result.achievedRate, 0)} of the ${result.requestedRate} tx/s asked for: the load generator, not only the target, limited this run`,
     );
   }
+  const late = lateSending(result);
+  if (late) {
+    out.push(`generator-bound: transactions went out up to ${round(late.lag, 1)} ms late (send lag p99), a large part of the latency p99 (${round(late.latency, 1)} ms); the load generator, not only the target, shaped these figures`);
+  }
   if (t.dropped > 0) {
     out.push(`${t.dropped} transactions were due but not sent: ${t.dropped === t.scheduled ? 'all of them' : 'the in-flight limit (maxInFlight) was reached'}`);
   }
@@ -230,7 +256,7 @@ function warnings(result: RunResult, verification: Summary['verification']): str
     out.push(`${result.unmatchedReceipts} receipts matched no transaction awaiting one (late after a timeout, or answered twice)`);
   }
   if (verification.checked && verification.blocksSkipped > 0) {
-    out.push(`verification covered the first ${verification.blocks} blocks; ${verification.blocksSkipped} later blocks exceeded its memory budget`);
+    out.push(`verification covered the first ${verification.blocks} blocks; ${verification.blocksSkipped} later blocks could not be checked (beyond its memory budget, or receipts lost with a dropped connection)`);
   }
   if (!verification.checked) out.push('results were not checked against sequential execution (--no-verify, or a target that cannot be checked)');
   return out;

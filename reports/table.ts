@@ -32,7 +32,7 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
 
   const t = s.target;
   const targetLine = [
-    `target ${t.kind}`,
+    `target ${t.kind}${t.url ? ` ${t.url}` : ''}`,
     t.executor,
     t.threads !== undefined ? `${t.threads} thread${t.threads === 1 ? '' : 's'}` : undefined,
     t.blockSize !== undefined && t.blockTimeMs !== undefined ? `blocks ≤${t.blockSize} tx / ${formatDuration(t.blockTimeMs)}` : undefined,

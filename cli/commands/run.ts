@@ -112,6 +112,7 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
       hint: `The ${profile.target.executor} executor computed something sequential execution does not; summary.json has the details.`,
     });
   }
+  if (result.aborted === 'interrupted') return ExitCode.Interrupted;
   return summary.passed ? ExitCode.Passed : ExitCode.ThresholdsFailed;
 }
 

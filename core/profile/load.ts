@@ -165,8 +165,12 @@ function applyOverrides(raw: Record<string, unknown>, o: ProfileOverrides, known
     } else section('target').executor = o.executor;
   }
   if (o.target !== undefined) {
-    if (o.target !== 'inproc') bad('--target', '"inproc" (network targets are not available yet)', o.target);
-    else section('target').kind = o.target;
+    const scheme = /^(wss?|https?):\/\/[^\s/]+/.exec(o.target)?.[1];
+    if (o.target === 'inproc') section('target').kind = 'inproc';
+    else if (scheme) {
+      section('target').kind = scheme.startsWith('ws') ? 'ws' : 'http';
+      section('target').url = o.target;
+    } else bad('--target', '"inproc" or a target URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/', o.target);
   }
   if (o.threads !== undefined) {
     const n = Number(o.threads);

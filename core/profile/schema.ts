@@ -28,9 +28,22 @@ const positiveDuration = (what = `a duration above zero such as "10s"`) =>
 
 // ── target ──────────────────────────────────────────────────────────────────────────────────
 
+const URL_PHRASE = 'a URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/';
 const target = z
   .strictObject({
-    kind: z.literal('inproc').default('inproc').meta({ description: 'Where the executor runs.' }),
+    kind: z
+      .enum(['inproc', 'ws', 'http'], { error: '"inproc", "ws" or "http"' })
+      .default('inproc')
+      .meta({ description: 'Where the executor runs: in this process, or behind a `parabench serve` (or any server speaking docs/PROTOCOL.md).' }),
+    url: z
+      .string({ error: URL_PHRASE })
+      .regex(/^(wss?|https?):\/\/[^\s/]+/, { error: URL_PHRASE })
+      .optional()
+      .meta({ description: 'The target of a ws or http kind.' }),
+    encoding: z.enum(['binary', 'json'], { error: '"binary" or "json"' }).default('binary')
+      .meta({ description: 'ws frames: compact binary, or JSON to read on the wire.' }),
+    connections: wholeAtLeast(1).max(64, { error: 'a whole number from 1 to 64' }).default(1)
+      .meta({ description: 'ws connections, or HTTP keep-alive sockets, to the target.' }),
     executor: z
       .string({ error: 'an executor name' })
       .default('sequential')
@@ -41,7 +54,17 @@ const target = z
     blockTime: positiveDuration().prefault('50ms')
       .meta({ description: 'Longest a pending transaction waits before its block is sealed.' }),
   })
-  .meta({ description: 'The system under test.' });
+  .superRefine((t, ctx) => {
+    // Custom messages are phrases: the loader adds the path, and what was found.
+    if (t.kind === 'inproc') {
+      if (t.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: 'no URL for an inproc target (set kind: ws or http)' });
+    } else if (t.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['url'], input: undefined, message: `${URL_PHRASE} for a ${t.kind} target`, params: { found: 'nothing' } });
+    } else if (!t.url.startsWith(`${t.kind}://`) && !t.url.startsWith(`${t.kind}s://`)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: `a ${t.kind}:// URL for a ${t.kind} target` });
+    }
+  })
+  .meta({ description: 'The system under test. For ws and http targets the server decides the executor, threads and blocks (parabench serve --executor …).' });
 
 // ── thresholds ──────────────────────────────────────────────────────────────────────────────
 
@@ -100,7 +123,7 @@ export type TargetConfig = Profile['target'];
 export function profileJsonSchema(executorNames: readonly string[]): Record<string, unknown> {
   const withNames = profileSchema.extend({
     target: target
-      .extend({ executor: z.enum(executorNames as [string, ...string[]]).default('sequential') })
+      .safeExtend({ executor: z.enum(executorNames as [string, ...string[]]).default('sequential') })
       .prefault({}),
   });
   return z.toJSONSchema(withNames, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;

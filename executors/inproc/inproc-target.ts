@@ -154,12 +154,32 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
       const commitMs = this.clock.now();
       for (let i = 0; i < block.txs.length; i++) {
         const outcome = result.outcomes[i] ?? { status: 'failed', reason: 'no-outcome' };
-        receipts[i] = { id: block.txs[i]!.id, block: block.number, commitMs, ...outcome };
+        receipts[i] = { id: block.txs[i]!.id, block: block.number, position: i, commitMs, ...outcome };
       }
       this.account(result.stats, block.txs.length);
       this.lastRoot = result.stateRoot;
       this.record({ block, outcomes: result.outcomes, stateRoot: result.stateRoot });
       init.onReceipts(receipts);
+      if (init.onBlock) {
+        const s = result.stats;
+        init.onBlock({
+          number: block.number,
+          txs: block.txs.length,
+          stateRoot: result.stateRoot,
+          stats: {
+            executions: s.executions,
+            reexecutions: s.reexecutions,
+            validations: s.validations,
+            aborts: s.aborts ?? 0,
+            waits: s.waits ?? 0,
+            crossShard: s.crossShard ?? 0,
+            fallbacks: s.fallbacks ?? 0,
+            execMs: s.execMs,
+            prepareMs: s.prepareMs ?? 0,
+            commitMs: s.commitMs ?? 0,
+          },
+        });
+      }
     } catch (e) {
       init.onErrors(
         block.txs.map((t) => t.id),

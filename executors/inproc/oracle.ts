@@ -1,13 +1,9 @@
 import type { GenesisSpec } from '../../core/genesis.js';
-import type { Verification } from '../../core/target.js';
-import type { Block, TxOutcome } from '../../core/tx.js';
+import type { RecordedBlock, Verification } from '../../core/target.js';
+import type { TxOutcome } from '../../core/tx.js';
 import { Ledger, State } from '../../ledger/index.js';
 
-export interface RecordedBlock {
-  readonly block: Block;
-  readonly outcomes: readonly TxOutcome[];
-  readonly stateRoot: string;
-}
+export type { RecordedBlock };
 
 /**
  * Re-executes what an executor committed, block by block from genesis, on the sequential

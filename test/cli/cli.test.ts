@@ -149,10 +149,10 @@ describe('parabench run', () => {
     assert.match(r.stderr, /^parabench: cannot write the run's results to a-file\/sub: ENOTDIR/);
   });
 
-  test('Ctrl-C stops the schedule, drains, and still writes an honest summary', async () => {
+  test('Ctrl-C stops the schedule, drains, still writes an honest summary, and exits 130', async () => {
     const out = await tempDir();
     const r = await runCli(['run', 'profiles/small.yaml', '--duration', '60s', '--out', out], { cwd, interruptAfterMs: 2500 });
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 130, r.stderr);
     assert.match(r.stdout, /PASSED \(interrupted\)/);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.aborted, 'interrupted');

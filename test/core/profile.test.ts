@@ -31,7 +31,7 @@ describe('profile validation', () => {
     assert.equal(profile.duration, 10_000);
     assert.equal(profile.warmup, 0);
     assert.equal(profile.timeout, 10_000);
-    assert.deepEqual(profile.target, { kind: 'inproc', executor: 'sequential', threads: 1, blockSize: 1000, blockTime: 50 });
+    assert.deepEqual(profile.target, { kind: 'inproc', encoding: 'binary', connections: 1, executor: 'sequential', threads: 1, blockSize: 1000, blockTime: 50 });
     assert.deepEqual(profile.workload.sampler, { kind: 'uniform' });
     assert.deepEqual(profile.workload.fee, { mode: 'none', amount: 1 });
     assert.equal(profile.workload.payments?.merchantCredit, 'rmw');
@@ -61,6 +61,16 @@ describe('profile validation', () => {
         'workload.accounts: expected a whole number from 2 to 10000000, found 1 (line 5)',
         'schedule.rate: expected a positive rate in transactions per second, found -5 (line 9)',
       ],
+    },
+    {
+      name: 'a ws target without its URL',
+      text: `${VALID}target: { kind: ws }\n`,
+      problems: ['target.url: expected a URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/ for a ws target, found nothing (line 10)'],
+    },
+    {
+      name: 'a ws target with an http URL',
+      text: `${VALID}target: { kind: ws, url: "http://127.0.0.1:7070/" }\n`,
+      problems: ['target.url: expected a ws:// URL for a ws target, found "http://127.0.0.1:7070/" (line 10)'],
     },
     {
       name: 'a misspelled key is never ignored',
@@ -220,7 +230,7 @@ describe('profile validation', () => {
     { flags: { threads: 'two' }, problem: '--threads: expected a whole number from 1 to 256, found "two"' },
     { flags: { seed: '-1' }, problem: '--seed: expected a whole number from 0 to 4294967295, found "-1"' },
     { flags: { executor: 'blockstm' }, problem: '--executor: expected one of "sequential", found "blockstm"' },
-    { flags: { target: 'ws://127.0.0.1:1' }, problem: '--target: expected "inproc" (network targets are not available yet), found "ws://127.0.0.1:1"' },
+    { flags: { target: 'tcp://127.0.0.1:1' }, problem: '--target: expected "inproc" or a target URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/, found "tcp://127.0.0.1:1"' },
   ];
   for (const c of flagCases) {
     test(`names the flag: --${Object.keys(c.flags)[0]} ${Object.values(c.flags)[0]}`, () => {
