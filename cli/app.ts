@@ -12,6 +12,7 @@ import { THRESHOLD_METRIC_NAMES } from '../core/thresholds.js';
 import { executorNames } from '../executors/index.js';
 import { DEFAULT_PROFILE } from './commands/common.js';
 import { analyzeCommand, ANALYZE_THREADS, type AnalyzeArgs } from './commands/analyze.js';
+import { conformanceCommand, type ConformanceArgs } from './commands/conformance.js';
 import { benchExecutorsCommand, BENCH_WORKLOADS, type BenchExecutorsArgs } from './commands/bench-executors.js';
 import { recordCommand, type RecordArgs } from './commands/record.js';
 import { runCommand, type RunArgs } from './commands/run.js';
@@ -28,7 +29,8 @@ type Chosen =
   | { readonly command: 'record'; readonly args: RecordArgs }
   | { readonly command: 'bench-executors'; readonly args: BenchExecutorsArgs }
   | { readonly command: 'schema'; readonly args: { readonly out?: string } }
-  | { readonly command: 'serve'; readonly args: ServeArgs };
+  | { readonly command: 'serve'; readonly args: ServeArgs }
+  | { readonly command: 'conformance'; readonly args: ConformanceArgs };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
 Profiles: docs/PROFILES.md. Thresholds can name: ${THRESHOLD_METRIC_NAMES.join(', ')}.`;
@@ -202,12 +204,25 @@ function parser(onChosen: (c: Chosen) => void): Argv {
         }),
     )
     .command(
+      'conformance <url>',
+      'check that a target speaks the wire protocol (docs/PROTOCOL.md), rule by rule',
+      (y) =>
+        y
+          .positional('url', { type: 'string', describe: 'the target, ws://host:port/' })
+          .option('workload', { type: 'string', default: 'transfers', describe: `the transactions to send: ${BENCH_WORKLOADS.join(', ')}` })
+          .option('txs', { type: 'number', default: 1000, describe: 'how many' })
+          .option('timeout', { type: 'string', default: '10s', describe: 'how long to wait for each answer' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the checks as JSON' })
+          .example('$0 conformance ws://127.0.0.1:7070/', 'every rule, pass or fail; exit 99 when one is broken'),
+      (a) => onChosen({ command: 'conformance', args: { url: String(a.url), workload: String(a.workload), txs: Number(a.txs), timeout: String(a.timeout), json: a.json === true } }),
+    )
+    .command(
       'schema',
       'print the profile JSON Schema (for editors)',
       (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
       (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
     )
-    .demandCommand(1, 'name a command: run, serve, validate, record, analyze, bench or schema')
+    .demandCommand(1, 'name a command: run, serve, conformance, validate, record, analyze, bench or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -260,6 +275,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await schemaCommand(chosen.args, env);
       case 'serve':
         return await serveCommand(chosen.args, env);
+      case 'conformance':
+        return await conformanceCommand(chosen.args, env);
     }
   } catch (e) {
     return reportError(e, env);

@@ -5,3 +5,4 @@ export { createSchedule, type Schedule } from './schedules/index.js';
 export { uniform, zipf, type Sampler } from './samplers.js';
 export * from './traces/index.js';
 export { WsTarget, type WsTargetOptions } from './targets/ws.js';
+export { checkConformance, Unreachable, type ConformanceCheck } from './targets/conformance.js';

@@ -6,15 +6,16 @@
  */
 import { ParabenchError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { loadProfile } from '../../core/profile/load.js';
-import type { WorkloadConfig } from '../../core/profile/schema.js';
 import type { Block, Tx } from '../../core/tx.js';
 import { BoundAccumulator } from '../../executors/bound/index.js';
 import { createExecutor, executorNames, type Executor } from '../../executors/index.js';
 import { calibrateWork, StateLayout } from '../../ledger/index.js';
 import { createWorkload } from '../../loadgen/index.js';
 import type { CliEnv } from '../env.js';
+import { BENCH_WORKLOADS, namedWorkload } from './common.js';
 import { checkThreads } from './run.js';
+
+export { BENCH_WORKLOADS };
 
 export interface BenchExecutorsArgs {
   readonly workload: string;
@@ -28,25 +29,6 @@ export interface BenchExecutorsArgs {
 }
 
 const WARMUP_BLOCKS = 2;
-
-/** Workloads by name: plain transfers, a mint storm, or any shipped profile's workload. */
-export const BENCH_WORKLOADS = ['transfers', 'mint-storm', 'payments', 'defi', 'nft', 'dao', 'mainnet-like', 'default'] as const;
-
-async function workloadNamed(name: string, shipped: string): Promise<WorkloadConfig> {
-  const base = { accounts: 10_000, initialBalance: 1_000_000_000, sampler: { kind: 'uniform' as const }, fee: { mode: 'none' as const, amount: 1 } };
-  if (name === 'transfers') {
-    return { ...base, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 100 }, merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } };
-  }
-  if (name === 'mint-storm') {
-    // Everyone mints from one collection's counter: a serial chain, with write sets known only by running.
-    const { profile } = await loadProfile(`${shipped}/nft.yaml`);
-    const nft = profile.workload.nft;
-    if (!nft) throw new Error('profiles/nft.yaml has no nft section');
-    return { ...base, nft: { ...nft, kinds: { 'nft-mint': 1 }, collections: 1, maxSupply: 1_000_000 } };
-  }
-  const { profile } = await loadProfile(`${shipped}/${name}.yaml`);
-  return profile.workload;
-}
 
 export async function benchExecutorsCommand(args: BenchExecutorsArgs, env: CliEnv): Promise<number> {
   if (!(BENCH_WORKLOADS as readonly string[]).includes(args.workload)) {
@@ -71,8 +53,7 @@ export async function benchExecutorsCommand(args: BenchExecutorsArgs, env: CliEn
   }
   if (!names.includes('sequential')) throw new ParabenchError('USAGE', '--executors: must include sequential, the reference speed-ups are measured against');
 
-  const shipped = new URL('../../../profiles', import.meta.url).pathname;
-  let config = await workloadNamed(args.workload, shipped);
+  let config = await namedWorkload(args.workload);
   if (args.accounts !== undefined) config = { ...config, accounts: args.accounts };
   if (args.costUs !== undefined) config = { ...config, costUs: args.costUs };
 

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { loadProfile, type LoadedProfile, type ProfileOverrides } from '../../core/profile/load.js';
 import { executorNames } from '../../executors/index.js';
+import type { WorkloadConfig } from '../../core/profile/schema.js';
 import type { CliEnv } from '../env.js';
 
 export const DEFAULT_PROFILE = 'profiles/default.yaml';
@@ -13,4 +14,24 @@ export function userPath(env: CliEnv, path: string): string {
 /** Loads a profile the user named; messages keep the path as they wrote it. */
 export async function loadUserProfile(env: CliEnv, file: string, overrides: ProfileOverrides = {}): Promise<LoadedProfile> {
   return loadProfile(file, { cwd: env.cwd, overrides, knownExecutors: executorNames });
+}
+
+/** Workloads by name: plain transfers, a mint storm, or any shipped profile's workload. */
+export const BENCH_WORKLOADS = ['transfers', 'mint-storm', 'payments', 'defi', 'nft', 'dao', 'mainnet-like', 'default'] as const;
+
+export async function namedWorkload(name: string): Promise<WorkloadConfig> {
+  const shipped = new URL('../../../profiles', import.meta.url).pathname;
+  const base = { accounts: 10_000, initialBalance: 1_000_000_000, sampler: { kind: 'uniform' as const }, fee: { mode: 'none' as const, amount: 1 } };
+  if (name === 'transfers') {
+    return { ...base, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 100 }, merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } };
+  }
+  if (name === 'mint-storm') {
+    // Everyone mints from one collection's counter: a serial chain, with write sets known only by running.
+    const { profile } = await loadProfile(`${shipped}/nft.yaml`);
+    const nft = profile.workload.nft;
+    if (!nft) throw new Error('profiles/nft.yaml has no nft section');
+    return { ...base, nft: { ...nft, kinds: { 'nft-mint': 1 }, collections: 1, maxSupply: 1_000_000 } };
+  }
+  const { profile } = await loadProfile(`${shipped}/${name}.yaml`);
+  return profile.workload;
 }
