@@ -2,7 +2,7 @@ import type { TargetConfig } from '../core/profile/schema.js';
 import type { RecordedBlockChecks, Target } from '../core/target.js';
 import { BoundAccumulator, InprocTarget, verifyAgainstSequential } from '../executors/index.js';
 import { StateLayout } from '../ledger/index.js';
-import { WsTarget } from '../loadgen/index.js';
+import { HttpTarget, WsTarget } from '../loadgen/index.js';
 import { version } from './version.js';
 
 export interface TargetOptions {
@@ -36,12 +36,18 @@ export function createTarget(config: TargetConfig, options: TargetOptions = { ve
       return new WsTarget({
         url: config.url ?? '',
         encoding: config.encoding,
-        connections: config.connections,
+        connections: config.connections ?? 1,
         checks: recordedBlockChecks,
         client: `parabench ${version}`,
         ...(options.verify ? {} : { verifyMaxTxs: 0 }),
       });
     case 'http':
-      throw new Error('http targets: not yet');
+      return new HttpTarget({
+        url: config.url ?? '',
+        connections: config.connections ?? 256,
+        checks: recordedBlockChecks,
+        client: `parabench ${version}`,
+        ...(options.verify ? {} : { verifyMaxTxs: 0 }),
+      });
   }
 }

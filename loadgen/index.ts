@@ -6,3 +6,4 @@ export { uniform, zipf, type Sampler } from './samplers.js';
 export * from './traces/index.js';
 export { WsTarget, type WsTargetOptions } from './targets/ws.js';
 export { checkConformance, Unreachable, type ConformanceCheck } from './targets/conformance.js';
+export { HttpTarget, type HttpTargetOptions } from './targets/http.js';

@@ -42,8 +42,8 @@ const target = z
       .meta({ description: 'The target of a ws or http kind.' }),
     encoding: z.enum(['binary', 'json'], { error: '"binary" or "json"' }).default('binary')
       .meta({ description: 'ws frames: compact binary, or JSON to read on the wire.' }),
-    connections: wholeAtLeast(1).max(64, { error: 'a whole number from 1 to 64' }).default(1)
-      .meta({ description: 'ws connections, or HTTP keep-alive sockets, to the target.' }),
+    connections: wholeAtLeast(1).max(1024, { error: 'a whole number from 1 to 1024' }).optional()
+      .meta({ description: 'ws connections (default 1), or the most HTTP keep-alive sockets at once (default 256: an HTTP request holds its socket until its block commits).' }),
     executor: z
       .string({ error: 'an executor name' })
       .default('sequential')

@@ -159,7 +159,7 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
       this.account(result.stats, block.txs.length);
       this.lastRoot = result.stateRoot;
       this.record({ block, outcomes: result.outcomes, stateRoot: result.stateRoot });
-      init.onReceipts(receipts);
+      // The block's report before its receipts: whoever answers a receipt can say what its block was.
       if (init.onBlock) {
         const s = result.stats;
         init.onBlock({
@@ -180,6 +180,7 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
           },
         });
       }
+      init.onReceipts(receipts);
     } catch (e) {
       init.onErrors(
         block.txs.map((t) => t.id),

@@ -57,8 +57,8 @@ interface Owner {
   errors(ids: number[], message: string): void;
 }
 
-/** Blocks kept for GET /blocks (HTTP clients ask for them after their run). */
-const BLOCK_LOG = 100_000;
+/** Recent block reports, for HTTP answers (each names the blocks its receipts landed in). */
+const BLOCK_LOG = 4096;
 const reasonIds = new Map<string, number>(REASONS.map((r, i) => [r, i]));
 
 class Session {
@@ -68,8 +68,7 @@ class Session {
   /** Transaction id → who waits for its answer. */
   readonly owners = new Map<number, Owner>();
   readonly sockets = new Set<Connection>();
-  readonly blocks: BlockReport[] = [];
-  private blocksDropped = 0;
+  readonly blocks = new Map<number, BlockReport>();
   closed = false;
 
   constructor(id: string, target: InprocTarget, faults: Faults) {
@@ -138,17 +137,10 @@ class Session {
 
   block(report: BlockReport): void {
     this.faults.whenRunning(() => {
-      this.blocks.push(report);
-      if (this.blocks.length > BLOCK_LOG) {
-        this.blocks.splice(0, this.blocks.length - BLOCK_LOG);
-        this.blocksDropped = report.number - this.blocks.length;
-      }
+      this.blocks.set(report.number, report);
+      this.blocks.delete(report.number - BLOCK_LOG);
       for (const c of this.sockets) c.block(report);
     });
-  }
-
-  blocksFrom(from: number): BlockReport[] {
-    return this.blocks.slice(Math.max(0, from - 1 - this.blocksDropped));
   }
 
   /** Finishes the block in progress, answers what it committed, and errors what never ran. */
@@ -269,6 +261,7 @@ class Connection implements Owner {
 
 /** An HTTP request waiting for the answers to its transactions. */
 class PendingRequest implements Owner {
+  private readonly session: Session;
   private readonly res: ServerResponse;
   private left: number;
   private readonly receiptList: ReceiptRecord[] = [];
@@ -276,7 +269,8 @@ class PendingRequest implements Owner {
   private readonly single: boolean;
   alive = true;
 
-  constructor(res: ServerResponse, count: number, single: boolean) {
+  constructor(session: Session, res: ServerResponse, count: number, single: boolean) {
+    this.session = session;
     this.res = res;
     this.left = count;
     this.single = single;
@@ -301,10 +295,13 @@ class PendingRequest implements Owner {
   private finish(): void {
     if (!this.alive) return;
     this.alive = false;
+    // The blocks its receipts landed in: an HTTP client learns of blocks only here.
+    const numbers = new Set(this.receiptList.map((r) => r.block));
+    const blocks = [...numbers].flatMap((n) => this.session.blocks.get(n) ?? []);
     if (this.single) {
       const e = this.errorList[0];
-      respond(this.res, 200, this.receiptList[0] ? { receipt: this.receiptList[0] } : { error: { message: e?.message ?? 'no answer' } });
-    } else respond(this.res, 200, { receipts: this.receiptList, errors: this.errorList });
+      respond(this.res, 200, this.receiptList[0] ? { receipt: this.receiptList[0], blocks } : { error: { message: e?.message ?? 'no answer' } });
+    } else respond(this.res, 200, { receipts: this.receiptList, errors: this.errorList, blocks });
   }
 }
 
@@ -324,6 +321,8 @@ export class TargetServer {
   private session: Session | undefined;
   private opening: Promise<Session> | undefined;
   private readonly connections = new Set<Connection>();
+  /** Transactions each HTTP socket has carried (for --drop-connection-after). */
+  private readonly carried = new WeakMap<object, number>();
   private closing: Promise<void> | undefined;
 
   private constructor(options: ServerOptions) {
@@ -418,13 +417,8 @@ export class TargetServer {
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
     try {
       if (route === 'GET /health') return respond(res, 200, { status: this.closing ? 'shutting-down' : 'ok', protocol: WIRE_PROTOCOL });
-      if (route === 'GET /blocks') {
-        const session = this.session;
-        if (!session || session.id !== url.searchParams.get('session')) return respond(res, 404, wireError('not-ready', 'no such session: send a hello first'));
-        return respond(res, 200, { blocks: session.blocksFrom(Number(url.searchParams.get('from') ?? '1')) });
-      }
       if (route !== 'POST /hello' && route !== 'POST /txs' && route !== 'POST /tx') {
-        return respond(res, 404, wireError('malformed', `no endpoint ${route}; the endpoints are POST /hello, POST /txs, POST /tx, GET /blocks, GET /health`));
+        return respond(res, 404, wireError('malformed', `no endpoint ${route}; the endpoints are POST /hello, POST /txs, POST /tx, GET /health`));
       }
       const body = await readBody(req, this.maxFrameBytes);
       if (body === undefined) return respond(res, 413, wireError('oversize', `a body over ${this.maxFrameBytes} bytes`));
@@ -454,7 +448,14 @@ export class TargetServer {
         return respond(res, 400, wireError('malformed', e.message));
       }
       if (txs.length > this.maxBatch) return respond(res, 400, wireError('malformed', `${txs.length} transactions in one request, at most ${this.maxBatch}`));
-      session.submit(txs, new PendingRequest(res, txs.length, single));
+      session.submit(txs, new PendingRequest(session, res, txs.length, single));
+      // The fault of a cut connection, for HTTP: the socket goes once it has carried its share.
+      const limit = this.faults.dropConnectionAfter;
+      if (limit !== undefined) {
+        const carried = (this.carried.get(req.socket) ?? 0) + txs.length;
+        this.carried.set(req.socket, carried);
+        if (carried >= limit) req.socket.destroy();
+      }
     } catch (e) {
       if (!res.headersSent) respond(res, 500, wireError('malformed', `the server failed: ${(e as Error).message}`));
     }

@@ -17,6 +17,7 @@ export class RemoteBlocks {
   private readonly blocks: BlockReport[] = [];
   private readonly stats = { blocks: 0, txs: 0, executions: 0, reexecutions: 0, validations: 0, aborts: 0, waits: 0, crossShard: 0, fallbacks: 0, execMs: 0, prepareMs: 0, commitMs: 0 };
   private lastRoot = '';
+  private readonly seen = new Set<number>();
 
   /** `budget`: most transactions kept for the check (0 turns it off). */
   constructor(budget: number, checks: RecordedBlockChecks | undefined) {
@@ -40,6 +41,9 @@ export class RemoteBlocks {
   }
 
   block(report: BlockReport): void {
+    // Over HTTP a block shared by several requests is reported in each answer: count it once.
+    if (this.seen.has(report.number)) return;
+    this.seen.add(report.number);
     const s = this.stats;
     s.blocks++;
     s.txs += report.txs;

@@ -31,7 +31,7 @@ describe('profile validation', () => {
     assert.equal(profile.duration, 10_000);
     assert.equal(profile.warmup, 0);
     assert.equal(profile.timeout, 10_000);
-    assert.deepEqual(profile.target, { kind: 'inproc', encoding: 'binary', connections: 1, executor: 'sequential', threads: 1, blockSize: 1000, blockTime: 50 });
+    assert.deepEqual(profile.target, { kind: 'inproc', encoding: 'binary', executor: 'sequential', threads: 1, blockSize: 1000, blockTime: 50 });
     assert.deepEqual(profile.workload.sampler, { kind: 'uniform' });
     assert.deepEqual(profile.workload.fee, { mode: 'none', amount: 1 });
     assert.equal(profile.workload.payments?.merchantCredit, 'rmw');

@@ -141,3 +141,40 @@ describe('runs over WebSocket against parabench serve', () => {
     assert.match(r.stderr, /--target: expected "inproc" or a target URL such as ws:\/\/127\.0\.0\.1:8545\/ or http:\/\/127\.0\.0\.1:8545\/, found "tcp:\/\/x"/);
   });
 });
+
+describe('runs over HTTP against parabench serve', () => {
+  test('open loop over keep-alive sockets: the offered rate is sent and committed, and checks out against sequential execution', async () => {
+    const server = await serve();
+    const url = server.url.replace('ws://', 'http://');
+    const out = await tempDir();
+    const r = await runCli(['run', 'profiles/steady.yaml', '--target', url, '--quiet', '--json', '--out', out], { cwd, clock: systemClock });
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    const { tx } = summary;
+    assert.deepEqual([tx.sent, tx.committed + tx.failed, tx.errored, tx.timedOut, tx.dropped], [6000, 6000, 0, 0, 0]);
+    assert.ok(Math.abs(summary.rate.achieved - 2000) < 20, `achieved ${summary.rate.achieved} tx/s of 2000`);
+    assert.equal(summary.target.kind, 'http');
+    assert.deepEqual([summary.verification.checked, summary.verification.receiptsMatch, summary.verification.stateRootMatches, summary.verification.txs], [true, true, true, 6000]);
+    // Blocks shared by several requests are reported in each answer, and counted once.
+    assert.equal(summary.executor.txs, 6000);
+  });
+
+  test('injected errors and cut sockets are counted as errored, by cause', async () => {
+    const server = await serve({ faults: { errorRate: 0.05, dropConnectionAfter: 20, seed: 3 } });
+    const url = server.url.replace('ws://', 'http://');
+    const r = await runCli(['run', 'profiles/steady.yaml', '--target', url, '--quiet', '--json', '--out', await tempDir()], { cwd, clock: systemClock });
+    assert.equal(r.code, 0, r.stderr);
+    const { tx, errors, warmupTx } = JSON.parse(r.stdout);
+    assert.equal(tx.sent, tx.committed + tx.failed + tx.errored + tx.timedOut);
+    const causes = Object.fromEntries(errors.map((e: { message: string; count: number }) => [e.message, e.count]));
+    assert.ok(causes['injected error (--error-rate)'] > 0.03 * tx.sent, JSON.stringify(causes));
+    assert.ok(causes['connection lost'] > 0, JSON.stringify(causes));
+    assert.equal(Object.values(causes).reduce((a: number, b) => a + (b as number), 0), tx.errored + warmupTx.errored);
+  });
+
+  test('a target that is not listening: exit 1, saying so', async () => {
+    const r = await runCli(['run', 'profiles/steady.yaml', '--target', 'http://127.0.0.1:9/', '--quiet'], { cwd, clock: systemClock });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^parabench: cannot reach http:\/\/127\.0\.0\.1:9\/: connection refused\n/);
+  });
+});
