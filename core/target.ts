@@ -163,3 +163,24 @@ export function hasExecutorStats(t: Target): t is Target & WithExecutorStats {
 export function hasVerification(t: Target): t is Target & WithVerification {
   return typeof (t as Partial<WithVerification>).verify === 'function';
 }
+
+/** What a target that drives a closed loop itself asks the run for. */
+export interface ClosedLoopSource {
+  /** Up to `max` transactions, due now (the run counts them sent); none once the run is over. */
+  next(max: number): Tx[];
+  /** True once the run is over (its end reached, or interrupted): the driver stops. */
+  done(): boolean;
+}
+
+/**
+ * A target that drives a closed loop itself (the HTTP adapter, with autocannon): it keeps
+ * `inFlight` transactions going in requests of `batch`, until the run's clock reads `untilMs`, and
+ * answers through the callbacks given to open() as usual.
+ */
+export interface WithClosedLoopDriver {
+  driveClosedLoop(source: ClosedLoopSource, options: { readonly inFlight: number; readonly batch: number; readonly untilMs: number }): Promise<void>;
+}
+
+export function hasClosedLoopDriver(t: Target): t is Target & WithClosedLoopDriver {
+  return typeof (t as Partial<WithClosedLoopDriver>).driveClosedLoop === 'function';
+}

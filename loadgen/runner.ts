@@ -1,6 +1,6 @@
 import type { Clock, Timer } from '../core/clock.js';
 import { ParabenchError } from '../core/errors.js';
-import { hasBlockAnalysis, hasExecutorStats, hasVerification, type BoundSummary, type ExecutorStats, type Target, type Verification } from '../core/target.js';
+import { hasBlockAnalysis, hasClosedLoopDriver, hasExecutorStats, hasVerification, type BoundSummary, type ExecutorStats, type Target, type Verification } from '../core/target.js';
 import type { Receipt, Tx } from '../core/tx.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { Collector, type Buckets, type WindowStats } from './collector.js';
@@ -104,10 +104,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
     errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + n);
   }
 
+  // A closed loop sends again as soon as answers come: a receipt asks for a top-up on the next turn.
+  let topUpSoon: (() => void) | undefined;
+
   await target.open({
     genesis: workload.genesis,
     clock,
     onReceipts(receipts: readonly Receipt[]) {
+      topUpSoon?.();
       for (const r of receipts) {
         const intended = outstanding.get(r.id);
         if (intended === undefined) {
@@ -169,7 +173,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
 
   // The intended time of `next`, asked of the schedule once per id.
-  let nextIntended = schedule.total > 0 ? schedule.intendedMs(0) : Infinity;
+  let nextIntended = schedule.total > 0 && !schedule.closedLoop ? schedule.intendedMs(0) : Infinity;
   let lastIntended = 0;
 
   /** Sends everything due now, in batches; returns true once the schedule is exhausted. */
@@ -201,23 +205,77 @@ export async function run(options: RunOptions): Promise<RunResult> {
     return next >= sendLimit();
   };
 
+  /** Closed loop: sends what the in-flight limit has room for, now (the intended time is the send time). */
+  const closed = schedule.closedLoop;
+  const pull = (max: number): Tx[] => {
+    const nowMs = clock.now() - t0;
+    const out: Tx[] = [];
+    if (!closed || aborted || nowMs >= endMs) return out;
+    const room = Math.min(max, closed.inFlight - outstanding.size);
+    for (let k = 0; k < room; k++) {
+      const tx = workload.next(next++);
+      outstanding.set(tx.id, nowMs);
+      collector.sent(nowMs, nowMs);
+      out.push(tx);
+    }
+    if (out.length > 0) lastIntended = nowMs;
+    return out;
+  };
+  const topUp = (): boolean => {
+    const nowMs = clock.now() - t0;
+    const batch = pull(Infinity);
+    for (let from = 0; from < batch.length; from += maxBatch) submit(batch.slice(from, from + maxBatch));
+    closeWindows(nowMs);
+    return aborted !== undefined || nowMs >= endMs;
+  };
+
   await new Promise<void>((resolve) => {
     let timer: Timer | undefined;
+    let soon: Timer | undefined;
+    if (closed && !hasClosedLoopDriver(target)) {
+      topUpSoon = () => {
+        soon ??= clock.setTimeout(() => {
+          soon = undefined;
+          topUp();
+        }, 0);
+      };
+    }
+    const driven = closed !== undefined && hasClosedLoopDriver(target);
     const onAbort = (): void => {
       aborted = 'interrupted';
       stoppedMs = clock.now() - t0;
+      // A driving target sees the run is over (done()) and stops by itself.
+      if (driven) return;
       timer?.cancel();
       timer = clock.setTimeout(tick, 0);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = (): void => {
+      options.signal?.removeEventListener('abort', onAbort);
+      topUpSoon = undefined;
+      soon?.cancel();
+      resolve();
+    };
     const tick = (): void => {
-      if (sendDue()) {
-        options.signal?.removeEventListener('abort', onAbort);
-        resolve();
-      } else timer = clock.setTimeout(tick, sliceMs);
+      if (closed ? topUp() : sendDue()) finish();
+      else timer = clock.setTimeout(tick, sliceMs);
     };
     if (options.signal?.aborted) onAbort();
-    else tick();
+    else if (closed && driven && hasClosedLoopDriver(target)) {
+      // The target keeps its loop going itself; the run only keeps its windows and timeouts.
+      const keep = (): void => {
+        const nowMs = clock.now() - t0;
+        sweepTimeouts(nowMs);
+        closeWindows(nowMs);
+        timer = clock.setTimeout(keep, sliceMs * 10);
+      };
+      keep();
+      const done = (): boolean => aborted !== undefined || clock.now() - t0 >= endMs;
+      void target.driveClosedLoop({ next: pull, done }, { inFlight: closed.inFlight, batch: closed.batch, untilMs: t0 + endMs }).finally(() => {
+        timer?.cancel();
+        finish();
+      });
+    } else tick();
   });
 
   // Drain: wait for the last receipts, until the last transaction's timeout at the latest.
@@ -245,7 +303,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   checkAccounting('warm-up', collector.warmup);
   checkAccounting('measured', collector.measured);
   const scheduled = collector.warmup.scheduled + collector.measured.scheduled;
-  if (!aborted && scheduled !== schedule.total) {
+  if (!aborted && !closed && scheduled !== schedule.total) {
     throw new ParabenchError('ACCOUNTING', `the schedule had ${schedule.total} transactions but ${scheduled} were accounted for`);
   }
 

@@ -111,6 +111,11 @@ async function profileInput(args: AnalyzeArgs, env: CliEnv): Promise<Input> {
   const { profile, file } = await loadUserProfile(env, args.input, args.overrides);
   const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
   const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
+  if (schedule.closedLoop) {
+    throw new ParabenchError('USAGE', `${file}: schedule.kind closed-loop has no traffic of its own: the target sets its pace, so there is nothing to analyze before a run`, {
+      hint: 'Use an open-loop schedule (constant-rate, ramping-rate, steps, poisson, spike).',
+    });
+  }
   const blockSize = profile.target.blockSize;
   return {
     name: profile.name,

@@ -1,3 +1,4 @@
+import { ParabenchError } from '../../core/errors.js';
 import { stat } from 'node:fs/promises';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ProfileOverrides } from '../../core/profile/load.js';
@@ -17,6 +18,11 @@ export async function recordCommand(args: RecordArgs, env: CliEnv): Promise<numb
   const { profile, input } = await loadUserProfile(env, args.profile, args.overrides);
   const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
   const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
+  if (schedule.closedLoop) {
+    throw new ParabenchError('USAGE', `${args.profile}: schedule.kind closed-loop has no traffic of its own: the target sets its pace, so there is nothing to record before a run`, {
+      hint: 'Use an open-loop schedule (constant-rate, ramping-rate, steps, poisson, spike).',
+    });
+  }
   const path = userPath(env, args.trace);
   const t0 = performance.now();
   const count = await recordTrace(

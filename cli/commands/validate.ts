@@ -23,8 +23,8 @@ export async function validateCommand(args: ValidateArgs, env: CliEnv): Promise<
   const lines = [
     `${file}: valid profile "${profile.name}"`,
     `  workload    ${workload.description}`,
-    `  schedule    ${schedule.description} · ${formatDuration(profile.duration)} measured after ${formatDuration(profile.warmup)} warm-up · ${schedule.total} transactions`,
-    `  target      ${t.kind} · ${t.executor} · ${t.threads} thread${t.threads === 1 ? '' : 's'} · blocks ≤${t.blockSize} tx / ${formatDuration(t.blockTime)}`,
+    `  schedule    ${schedule.description} · ${formatDuration(profile.duration)} measured after ${formatDuration(profile.warmup)} warm-up · ${schedule.closedLoop ? 'as many transactions as the target answers' : `${schedule.total} transactions`}`,
+    t.kind === 'inproc' ? `  target      ${t.kind} · ${t.executor} · ${t.threads} thread${t.threads === 1 ? '' : 's'} · blocks ≤${t.blockSize} tx / ${formatDuration(t.blockTime)}` : `  target      ${t.kind} ${t.url ?? ''} (the server chooses the executor and its blocks)`,
     `  limits      timeout ${formatDuration(profile.timeout)} · ${profile.maxInFlight} in flight · seed ${profile.seed}`,
     `  thresholds  ${thresholds.length > 0 ? thresholds.join(', ') : 'none'}`,
   ];

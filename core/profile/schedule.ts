@@ -1,4 +1,4 @@
-/** The schedule part of the profile schema: when transactions are due (always open loop). */
+/** The schedule part of the profile schema: when transactions are due (open loop), or how many stay in flight (closed loop). */
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../duration.js';
 
@@ -53,6 +53,20 @@ const spike = z
   })
   .meta({ description: 'A base rate with one spike to a peak: ramp up, hold, ramp down.' });
 
-export const scheduleSchema = z.discriminatedUnion('kind', [constantRate, rampingRate, steps, poisson, spike]);
+const whole = (what: string) => z.int({ error: what }).min(1, { error: what });
+const closedLoop = z
+  .strictObject({
+    kind: z.literal('closed-loop'),
+    inFlight: whole('a whole number ≥ 1').max(1_000_000, { error: 'a whole number from 1 to 1000000' })
+      .meta({ description: 'Transactions kept in flight: a new one is sent as soon as one is answered.' }),
+    batch: whole('a whole number ≥ 1').max(10_000, { error: 'a whole number from 1 to 10000' }).default(100)
+      .meta({ description: 'Transactions per request of an HTTP target (autocannon keeps inFlight / batch requests going).' }),
+  })
+  .meta({
+    description:
+      'Closed loop (Caliper\'s fixed load): the target paces the sender. It finds the most a target sustains with a fixed number in flight; its latency is service time, which hides a stalled target, so open-loop schedules are the ones to judge latency by.',
+  });
+
+export const scheduleSchema = z.discriminatedUnion('kind', [constantRate, rampingRate, steps, poisson, spike, closedLoop]);
 
 export type ScheduleConfig = z.output<typeof scheduleSchema>;

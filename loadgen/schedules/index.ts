@@ -34,6 +34,16 @@ export function createSchedule(config: ScheduleConfig, totalMs: number, seed = 1
     }
     case 'poisson':
       return poisson(config.rate, totalMs, seed);
+    case 'closed-loop':
+      return {
+        total: Infinity,
+        description: `closed loop, ${config.inFlight} in flight`,
+        closedLoop: { inFlight: config.inFlight, batch: config.batch },
+        intendedMs() {
+          throw new Error('a closed loop has no intended times: a transaction is due when it is sent');
+        },
+        rateAt: () => NaN,
+      };
     case 'spike': {
       const { base, peak, at, rampUp, hold, rampDown } = config;
       const segments: Segment[] = [

@@ -4,10 +4,12 @@
  * asked for in increasing order (the same id again is fine).
  */
 export interface Schedule {
-  /** Transactions over the whole run, warm-up included. */
+  /** Transactions over the whole run, warm-up included (Infinity for a closed loop: the target decides). */
   readonly total: number;
   readonly description: string;
   intendedMs(id: number): number;
   /** The rate the schedule offers at a moment, tx/s (a Poisson schedule gives its mean). */
   rateAt(ms: number): number;
+  /** Set for a closed loop: no intended times, a number of transactions kept in flight instead. */
+  readonly closedLoop?: { readonly inFlight: number; readonly batch: number };
 }

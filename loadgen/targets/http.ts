@@ -7,11 +7,13 @@
  * latency, as it should be (latency runs from the intended send time).
  */
 import { Agent, request } from 'node:http';
+import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { ParabenchError } from '../../core/errors.js';
 import type {
   BoundSummary,
+  ClosedLoopSource,
   ExecutorStats,
   RecordedBlockChecks,
   Target,
@@ -20,6 +22,7 @@ import type {
   Verification,
   WithBlockAnalysis,
   WithExecutorStats,
+  WithClosedLoopDriver,
   WithVerification,
 } from '../../core/target.js';
 import type { Receipt, Tx } from '../../core/tx.js';
@@ -46,7 +49,7 @@ interface TxsAnswer {
   readonly blocks?: BlockRecord[];
 }
 
-export class HttpTarget implements Target, WithExecutorStats, WithVerification, WithBlockAnalysis {
+export class HttpTarget implements Target, WithExecutorStats, WithVerification, WithBlockAnalysis, WithClosedLoopDriver {
   private readonly options: HttpTargetOptions;
   private readonly base: URL;
   private readonly agent: Agent;
@@ -105,27 +108,7 @@ export class HttpTarget implements Target, WithExecutorStats, WithVerification, 
     for (const tx of txs) this.remote.sent(tx);
     const ids = (): number[] => txs.map((t) => t.id);
     const done = this.post('/txs', { session: this.session, txs })
-      .then(({ status, body }) => {
-        if (status !== 200) {
-          const e = body as { code?: string; message?: string } | undefined;
-          init.onErrors(ids(), new Error(`HTTP ${status}${e?.code ? ` ${e.code}: ${e.message}` : ''}`));
-          return;
-        }
-        const answer = body as TxsAnswer;
-        for (const b of answer.blocks ?? []) {
-          this.remote.block(b);
-          init.onBlock?.(b);
-        }
-        const now = this.clock!.now();
-        const receipts: Receipt[] = (answer.receipts ?? []).map((r) =>
-          r.reason === undefined
-            ? { id: r.id, status: r.status, block: r.block, position: r.position, commitMs: now }
-            : { id: r.id, status: r.status, reason: r.reason, block: r.block, position: r.position, commitMs: now },
-        );
-        for (const r of receipts) this.remote.receipt(r);
-        if (receipts.length > 0) init.onReceipts(receipts);
-        for (const e of answer.errors ?? []) init.onErrors(e.ids, new Error(e.message));
-      })
+      .then(({ status, body }) => this.answer(status, body, ids))
       .catch((e: unknown) => {
         // Requests cut short by close(): the run has already timed their transactions out.
         if (this.closing) return;
@@ -134,6 +117,89 @@ export class HttpTarget implements Target, WithExecutorStats, WithVerification, 
       });
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
+  }
+
+  /** An answer to POST /txs: its blocks, receipts and errors to the run; an HTTP error ends all its transactions. */
+  private answer(status: number, body: unknown, ids: () => number[]): void {
+    const init = this.init!;
+    if (status !== 200) {
+      const e = body as { code?: string; message?: string } | undefined;
+      init.onErrors(ids(), new Error(`HTTP ${status}${e?.code ? ` ${e.code}: ${e.message}` : ''}`));
+      return;
+    }
+    const answer = body as TxsAnswer;
+    for (const b of answer.blocks ?? []) {
+      this.remote.block(b);
+      init.onBlock?.(b);
+    }
+    const now = this.clock!.now();
+    const receipts: Receipt[] = (answer.receipts ?? []).map((r) =>
+      r.reason === undefined
+        ? { id: r.id, status: r.status, block: r.block, position: r.position, commitMs: now }
+        : { id: r.id, status: r.status, reason: r.reason, block: r.block, position: r.position, commitMs: now },
+    );
+    for (const r of receipts) this.remote.receipt(r);
+    if (receipts.length > 0) init.onReceipts(receipts);
+    for (const e of answer.errors ?? []) init.onErrors(e.ids, new Error(e.message));
+  }
+
+  /**
+   * A closed loop at the most the target sustains, driven by autocannon: inFlight / batch
+   * connections, each with one POST /txs of `batch` transactions outstanding, sending the next as
+   * soon as the last is answered. Only autocannon's pacing is used: latency is measured here, from
+   * each request's sending to its answer, as in every other run (autocannon's own histogram has
+   * millisecond resolution and is not used).
+   */
+  driveClosedLoop(source: ClosedLoopSource, options: { inFlight: number; batch: number; untilMs: number }): Promise<void> {
+    const connections = Math.max(1, Math.ceil(options.inFlight / options.batch));
+    const session = this.session;
+    let pending = 0;
+    return new Promise((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: this.base.origin,
+          connections,
+          pipelining: 1,
+          // An upper bound: the run stops it when it is over (below).
+          duration: Math.max(1, Math.ceil((options.untilMs - this.clock!.now()) / 1000) + 60),
+          requests: [
+            {
+              setupRequest: (req, context) => {
+                const ctx = context as { ids?: number[] };
+                const txs = source.next(options.batch);
+                ctx.ids = txs.map((t) => t.id);
+                // The run is over: keep the connection busy with something harmless until autocannon stops.
+                if (txs.length === 0) return { ...req, method: 'GET', path: '/health' };
+                pending++;
+                for (const tx of txs) this.remote.sent(tx);
+                return { ...req, method: 'POST', path: '/txs', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session, txs }) };
+              },
+              onResponse: (status, body, context) => {
+                const ids = (context as { ids?: number[] }).ids ?? [];
+                if (ids.length === 0) return;
+                pending--;
+                let parsed: unknown;
+                try {
+                  parsed = JSON.parse(body);
+                } catch {
+                  parsed = { message: 'an answer that is not JSON' };
+                }
+                this.answer(status, parsed, () => ids);
+              },
+            },
+          ],
+        },
+        (err) => {
+          clearInterval(poll);
+          if (err) reject(err);
+          else resolve();
+        },
+      );
+      // Stop once the run is over and the last requests have been answered.
+      const poll = setInterval(() => {
+        if (source.done() && pending === 0) instance.stop();
+      }, 10);
+    });
   }
 
   /** One POST with a JSON body; resolves with the status and the parsed answer. */

@@ -178,3 +178,33 @@ describe('runs over HTTP against parabench serve', () => {
     assert.match(r.stderr, /^parabench: cannot reach http:\/\/127\.0\.0\.1:9\/: connection refused\n/);
   });
 });
+
+describe('closed loop', () => {
+  test('keeps inFlight transactions going over ws, over HTTP (autocannon) and in process, and accounts for each', async () => {
+    await writeFile(join(cwd, 'profiles', 'closed.yaml'), `name: closed
+duration: 2s
+workload: { accounts: 2000, costUs: 1, payments: {} }
+schedule: { kind: closed-loop, inFlight: 400, batch: 50 }
+`);
+    const server = await serve();
+    for (const target of [server.url, server.url.replace('ws://', 'http://'), 'inproc']) {
+      const r = await runCli(['run', 'profiles/closed.yaml', '--target', target, '--quiet', '--json', '--out', await tempDir()], { cwd, clock: systemClock });
+      assert.equal(r.code, 0, `${target}: ${r.stderr}`);
+      const summary = JSON.parse(r.stdout);
+      const { tx } = summary;
+      assert.equal(tx.sent, tx.committed + tx.failed + tx.errored + tx.timedOut, target);
+      assert.deepEqual([tx.errored, tx.timedOut, tx.dropped], [0, 0, 0], target);
+      assert.ok(tx.sent > 2000, `${target}: only ${tx.sent} sent in 2 s with 400 in flight`);
+      for (const w of summary.windows) assert.ok(w.inFlight <= 400, `${target}: ${w.inFlight} in flight at second ${w.t}`);
+      assert.equal(summary.verification.stateRootMatches, true, target);
+    }
+  });
+
+  test('has no traffic of its own to record or analyze', async () => {
+    for (const command of ['record', 'analyze']) {
+      const r = await runCli(command === 'record' ? ['record', 'profiles/closed.yaml', '--trace', 'x.pbt'] : ['analyze', 'profiles/closed.yaml'], { cwd });
+      assert.equal(r.code, 2, command);
+      assert.match(r.stderr, /schedule\.kind closed-loop has no traffic of its own: the target sets its pace/);
+    }
+  });
+});
