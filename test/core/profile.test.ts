@@ -89,7 +89,7 @@ describe('profile validation', () => {
     {
       name: 'an unknown schedule kind',
       text: VALID.replace('kind: constant-rate', 'kind: constant-rat'),
-      problems: ['schedule.kind: expected one of "constant-rate", "ramping-rate", "steps", "poisson", "spike", found "constant-rat" (did you mean "constant-rate"?) (line 8)'],
+      problems: ['schedule.kind: expected one of "constant-rate", "ramping-rate", "steps", "poisson", "spike", "closed-loop", found "constant-rat" (did you mean "constant-rate"?) (line 8)'],
     },
     {
       name: 'an unknown sampler',
@@ -187,7 +187,7 @@ describe('profile validation', () => {
     {
       name: 'an unknown schedule kind lists the valid ones',
       text: VALID.replace('kind: constant-rate', 'kind: ramp'),
-      problems: ['schedule.kind: expected one of "constant-rate", "ramping-rate", "steps", "poisson", "spike", found "ramp" (line 8)'],
+      problems: ['schedule.kind: expected one of "constant-rate", "ramping-rate", "steps", "poisson", "spike", "closed-loop", found "ramp" (line 8)'],
     },
     {
       name: 'a steps schedule keyed by something other than seconds',
