@@ -182,6 +182,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('stall-for', { type: 'string', describe: 'fault: how long each stall lasts (e.g. 1s)' })
           .option('error-rate', { type: 'number', describe: 'fault: answer this share of transactions with an error (0.01)' })
           .option('drop-connection-after', { type: 'number', describe: 'fault: cut a connection once it has carried this many transactions' })
+          .option('noop', { type: 'boolean', default: false, describe: 'execute nothing, commit everything at once: measures the harness and the wire alone' })
           .example('$0 serve --executor block-stm --threads 2', 'then: $0 run --target ws://127.0.0.1:7070/')
           .example('$0 serve --stall-every 5s --stall-for 1s', 'a target that stalls, to see it in the percentiles'),
       (a) =>
@@ -194,6 +195,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
             port: Number(a.port),
             blockSize: Number(a['block-size']),
             blockTimeMs: Number(a['block-time-ms']),
+            noop: a.noop === true,
             ...defined({
               stallEvery: str(a['stall-every']),
               stallFor: str(a['stall-for']),

@@ -6,6 +6,8 @@ import type { Block, Receipt, Tx, TxOutcome } from './tx.js';
 export interface TargetInit {
   readonly genesis: GenesisSpec;
   readonly clock: Clock;
+  /** A transaction unanswered this long after it was due is timed out by the run (an adapter need remember no longer). */
+  readonly timeoutMs?: number;
   /** Receipts, in any grouping and order; each transaction must be answered at most once. */
   onReceipts(receipts: readonly Receipt[]): void;
   /** Transactions the target could not process (transport or target fault): they end as errored. */

@@ -82,6 +82,8 @@ export interface ReceiptRecord {
   readonly block: number;
   /** Its index in the block: with the block's size, enough to rebuild the block's order. */
   readonly position: number;
+  /** Not on the wire: when the receiving end got it, if it asked decodeFrame to stamp it. */
+  readonly commitMs?: number;
 }
 
 /** A block report as it travels (core/target.ts). */
@@ -272,8 +274,11 @@ export interface FrameTables {
   readonly reasons: readonly string[];
 }
 
-/** Decodes one binary frame, checking every length against the bytes there are. */
-export function decodeFrame(data: Uint8Array, tables: FrameTables): DataMessage {
+/**
+ * Decodes one binary frame, checking every length against the bytes there are. With `receivedMs`,
+ * receipts come out stamped with it (`commitMs`), ready for the run: one object per receipt.
+ */
+export function decodeFrame(data: Uint8Array, tables: FrameTables, receivedMs?: number): DataMessage {
   if (data.length < FRAME_HEADER) throw new MalformedFrame(`a binary frame of ${data.length} bytes: shorter than the ${FRAME_HEADER}-byte header`);
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const type = v.getUint8(0);
@@ -333,11 +338,11 @@ export function decodeFrame(data: Uint8Array, tables: FrameTables): DataMessage 
         const id = baseId + v.getUint32(p, true);
         const block = v.getUint32(p + 8, true);
         const position = v.getUint32(p + 12, true);
-        if (code === 0) receipts[i] = { id, status: 'committed', block, position };
+        if (code === 0) receipts[i] = receivedMs === undefined ? { id, status: 'committed', block, position } : { id, status: 'committed', block, position, commitMs: receivedMs };
         else {
           const reason = tables.reasons[code - 1];
           if (reason === undefined) throw new MalformedFrame(`receipt ${i}: reason code ${code}, but the welcome lists ${tables.reasons.length} reasons`, frame);
-          receipts[i] = { id, status: 'failed', reason, block, position };
+          receipts[i] = receivedMs === undefined ? { id, status: 'failed', reason, block, position } : { id, status: 'failed', reason, block, position, commitMs: receivedMs };
         }
       }
       return { type: 'receipts', receipts };

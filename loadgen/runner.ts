@@ -4,6 +4,7 @@ import { hasBlockAnalysis, hasClosedLoopDriver, hasExecutorStats, hasVerificatio
 import type { Receipt, Tx } from '../core/tx.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { Collector, type Buckets, type WindowStats } from './collector.js';
+import { Outstanding } from './outstanding.js';
 import type { Schedule } from './schedules/index.js';
 import type { Workload } from './workloads/index.js';
 
@@ -84,9 +85,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const endMs = options.warmupMs + options.durationMs;
   const collector = await Collector.create({ warmupEndMs: options.warmupMs, endMs, timeoutMs: options.timeoutMs });
 
-  // Transactions awaiting a receipt, id → intended time. A Map iterates in insertion order, which
-  // is id order, which is intended-time order: timeouts are found from the front.
-  const outstanding = new Map<number, number>();
+  // Transactions awaiting a receipt, id → intended time (ids, and so intended times, increase).
+  const outstanding = new Outstanding(options.maxInFlight);
   let unmatchedReceipts = 0;
   const errorCounts = new Map<string, number>();
   let t0 = 0;
@@ -95,13 +95,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
   function fail(ids: readonly number[], error: Error): void {
     let n = 0;
     for (const id of ids) {
-      const intended = outstanding.get(id);
+      const intended = outstanding.take(id);
       if (intended === undefined) continue;
-      outstanding.delete(id);
       collector.errored(intended, clock.now() - t0);
       n++;
     }
-    errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + n);
+    // A cause that ended nothing it named (all answered already) is not one; an error naming no
+    // transaction is a reason kept for the record (a malformed frame from the target).
+    if (n > 0 || ids.length === 0) errorCounts.set(error.message, (errorCounts.get(error.message) ?? 0) + n);
   }
 
   // A closed loop sends again as soon as answers come: a receipt asks for a top-up on the next turn.
@@ -110,15 +111,15 @@ export async function run(options: RunOptions): Promise<RunResult> {
   await target.open({
     genesis: workload.genesis,
     clock,
+    timeoutMs: options.timeoutMs,
     onReceipts(receipts: readonly Receipt[]) {
       topUpSoon?.();
       for (const r of receipts) {
-        const intended = outstanding.get(r.id);
+        const intended = outstanding.take(r.id);
         if (intended === undefined) {
           unmatchedReceipts++;
           continue;
         }
-        outstanding.delete(r.id);
         const at = r.commitMs - t0;
         // Late is late, whether or not the once-a-second sweep got to it first.
         if (at - intended >= options.timeoutMs) collector.timedOut(intended);
@@ -137,11 +138,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const sendLimit = (): number => (aborted ? next : schedule.total);
 
   const sweepTimeouts = (nowMs: number): void => {
-    for (const [id, intended] of outstanding) {
-      if (nowMs - intended < options.timeoutMs) break;
-      outstanding.delete(id);
-      collector.timedOut(intended);
-    }
+    outstanding.expire(nowMs - options.timeoutMs, (intended) => collector.timedOut(intended));
   };
 
   const closeWindows = (nowMs: number): void => {
@@ -192,7 +189,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         collector.dropped(intended);
         continue;
       }
-      outstanding.set(tx.id, intended);
+      outstanding.add(tx.id, intended);
       collector.sent(intended, nowMs);
       batch.push(tx);
       if (batch.length >= maxBatch) {
@@ -214,7 +211,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const room = Math.min(max, closed.inFlight - outstanding.size);
     for (let k = 0; k < room; k++) {
       const tx = workload.next(next++);
-      outstanding.set(tx.id, nowMs);
+      outstanding.add(tx.id, nowMs);
       collector.sent(nowMs, nowMs);
       out.push(tx);
     }
@@ -290,8 +287,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     };
     poll();
   });
-  for (const intended of outstanding.values()) collector.timedOut(intended);
-  outstanding.clear();
+  outstanding.clear((intended) => collector.timedOut(intended));
   const finalMs = clock.now() - t0;
   if (finalMs > nextWindowMs - WINDOW_MS) collector.closeWindow(0);
 

@@ -21,6 +21,7 @@ export interface ServeArgs {
   readonly stallFor?: string;
   readonly errorRate?: number;
   readonly dropConnectionAfter?: number;
+  readonly noop: boolean;
 }
 
 export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number> {
@@ -59,6 +60,7 @@ export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number
       host: args.host,
       port: args.port,
       faults,
+      noop: args.noop,
       name: 'parabench serve',
     });
   } catch (e) {
@@ -73,7 +75,7 @@ export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number
     args.dropConnectionAfter ? `connections cut after ${args.dropConnectionAfter} transactions` : '',
   ].filter((s) => s !== '');
   env.stdout.write(
-    `parabench serve · ${args.executor} · ${args.threads} thread${args.threads === 1 ? '' : 's'} · blocks ≤${args.blockSize} tx / ${args.blockTimeMs} ms${injected.length > 0 ? ` · faults: ${injected.join(', ')}` : ''}\n` +
+    `parabench serve · ${args.noop ? 'noop: nothing executed, every transaction committed at once (run with --no-verify)' : `${args.executor} · ${args.threads} thread${args.threads === 1 ? '' : 's'} · blocks ≤${args.blockSize} tx / ${args.blockTimeMs} ms`}${injected.length > 0 ? ` · faults: ${injected.join(', ')}` : ''}\n` +
       `listening on ${server.url} (WebSocket; HTTP on the same port) — Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) => {

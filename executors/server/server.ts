@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { systemClock } from '../../core/clock.js';
-import type { BlockReport } from '../../core/target.js';
+import type { BlockReport, Target } from '../../core/target.js';
 import type { Receipt, Tx } from '../../core/tx.js';
 import {
   DEFAULT_MAX_BATCH,
@@ -34,6 +34,7 @@ import {
 import { REASONS } from '../../ledger/index.js';
 import { InprocTarget } from '../inproc/inproc-target.js';
 import { Faults, INJECTED_ERROR, type FaultOptions } from './faults.js';
+import { NoopTarget } from './noop.js';
 
 export interface ServerOptions {
   readonly executor: string;
@@ -48,6 +49,8 @@ export interface ServerOptions {
   readonly faults?: FaultOptions;
   /** Names this server in welcomes. */
   readonly name?: string;
+  /** Execute nothing: commit every transaction at once (measures the harness and the wire alone). */
+  readonly noop?: boolean;
 }
 
 /** Who waits for a transaction's answer: a WebSocket connection, or an HTTP request. */
@@ -63,7 +66,7 @@ const reasonIds = new Map<string, number>(REASONS.map((r, i) => [r, i]));
 
 class Session {
   readonly id: string;
-  readonly target: InprocTarget;
+  readonly target: Target;
   readonly faults: Faults;
   /** Transaction id → who waits for its answer. */
   readonly owners = new Map<number, Owner>();
@@ -71,7 +74,7 @@ class Session {
   readonly blocks = new Map<number, BlockReport>();
   closed = false;
 
-  constructor(id: string, target: InprocTarget, faults: Faults) {
+  constructor(id: string, target: Target, faults: Faults) {
     this.id = id;
     this.target = target;
     this.faults = faults;
@@ -366,7 +369,7 @@ export class TargetServer {
       type: 'welcome',
       protocol: WIRE_PROTOCOL,
       server: o.name ?? 'parabench',
-      executor: o.executor,
+      executor: o.noop ? 'noop' : o.executor,
       threads: o.threads,
       blockSize: o.blockSize,
       blockTimeMs: o.blockTimeMs,
@@ -385,14 +388,16 @@ export class TargetServer {
     this.opening = (async () => {
       await current?.close();
       const faults = new Faults(this.faults);
-      const target = new InprocTarget({
-        executor: this.options.executor,
-        threads: this.options.threads,
-        blockSize: this.options.blockSize,
-        blockTimeMs: this.options.blockTimeMs,
-        // The client checks the results: it knows the transactions, and the receipts say where they went.
-        verifyMaxTxs: 0,
-      });
+      const target: Target = this.options.noop
+        ? new NoopTarget()
+        : new InprocTarget({
+            executor: this.options.executor,
+            threads: this.options.threads,
+            blockSize: this.options.blockSize,
+            blockTimeMs: this.options.blockTimeMs,
+            // The client checks the results: it knows the transactions, and the receipts say where they went.
+            verifyMaxTxs: 0,
+          });
       const session = new Session(hello.session, target, faults);
       await target.open({
         genesis: hello.genesis,

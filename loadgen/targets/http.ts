@@ -105,7 +105,7 @@ export class HttpTarget implements Target, WithExecutorStats, WithVerification, 
   submit(txs: readonly Tx[]): void {
     const init = this.init;
     if (!init) throw new Error('submit() before open()');
-    for (const tx of txs) this.remote.sent(tx);
+    this.remote.sent(txs);
     const ids = (): number[] => txs.map((t) => t.id);
     const done = this.post('/txs', { session: this.session, txs })
       .then(({ status, body }) => this.answer(status, body, ids))
@@ -171,7 +171,7 @@ export class HttpTarget implements Target, WithExecutorStats, WithVerification, 
                 // The run is over: keep the connection busy with something harmless until autocannon stops.
                 if (txs.length === 0) return { ...req, method: 'GET', path: '/health' };
                 pending++;
-                for (const tx of txs) this.remote.sent(tx);
+                this.remote.sent(txs);
                 return { ...req, method: 'POST', path: '/txs', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session, txs }) };
               },
               onResponse: (status, body, context) => {
