@@ -109,7 +109,7 @@ const share = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)
 
 function line(label: string, f: RunFigures): string {
   const s = f.summary;
-  return `  ${label.padEnd(34)} ${fmt(s.tps).padStart(9)} tx/s committed of ${fmt(s.rate.requested).padStart(9)} asked · ${share(s.tx.committed + s.tx.failed, s.tx.sent)} answered · p50 ${s.latencyMs.p50} p99 ${s.latencyMs.p99} ms · lag p99 ${s.sendLagMs.p99} ms · cores: load ${f.clientCores.toFixed(2)}, target ${f.serverCores.toFixed(2)}${s.generatorBound ? ' · generator-bound' : ''}`;
+  return `  ${label.padEnd(34)} ${fmt(s.tps).padStart(9)} tx/s committed of ${fmt(s.rate.requested).padStart(9)} asked · ${share(s.tx.committed + s.tx.failed, s.tx.sent)} answered · p50 ${s.latencyMs.p50} p99 ${s.latencyMs.p99} ms · lag p99 ${s.sendLagMs.p99} ms · cores: load ${f.clientCores.toFixed(2)}, target ${f.serverCores.toFixed(2)}${s.executor && s.executor.usPerTx > 0 ? ` · executor ${s.executor.usPerTx} µs/tx` : ''}${s.generatorBound ? ' · generator-bound' : ''}`;
 }
 
 async function profileAt(dir: string, name: string, text: string): Promise<string> {
@@ -134,19 +134,31 @@ export async function benchWire(): Promise<void> {
         `  median: ${fmt(median(s.map((x) => x.tps)))} tx/s committed, achieved ${share(median(s.map((x) => x.rate.achieved)), 100_000)} of offered, p99 ${median(s.map((x) => x.latencyMs.p99))} ms, executor ${median(s.map((x) => x.executor?.usPerTx ?? 0))} µs/tx; verified ${s.every((x) => x.verification.stateRootMatches) ? 'each run' : 'NOT every run'}`,
       );
     }
-    // 2. Block-STM on two threads: the closed-loop maximum, then open loop at 90% of it.
+    // 2. Block-STM on two threads: the closed-loop maximum, then open loop at 90% of it. The same
+    //    closed loop against the sequential executor, and against Block-STM with blocks ten times
+    //    larger, says what limits it: the executor's own time per transaction, and per block.
     {
+      const workload = 'workload: { accounts: 100000, sampler: { kind: zipf, s: 0.8 }, costUs: 1, payments: { kinds: { transfer: 90, micropay: 10 }, merchants: 50, merchantCredit: delta } }';
+      const closed = await profileAt(dir, 'bstm-closed', `name: bstm-closed\nwarmup: 2s\nduration: 8s\n${workload}\nschedule: { kind: closed-loop, inFlight: 20000 }\n`);
       const server = await serve(['--executor', 'block-stm', '--threads', '2']);
-      const closed = await profileAt(dir, 'bstm-closed', `name: bstm-closed\nwarmup: 2s\nduration: 8s\nworkload: { accounts: 100000, sampler: { kind: zipf, s: 0.8 }, costUs: 1, payments: { kinds: { transfer: 90, micropay: 10 }, merchants: 50, merchantCredit: delta } }\nschedule: { kind: closed-loop, inFlight: 20000 }\n`);
       const peaks: RunFigures[] = [];
       for (let i = 0; i < 3; i++) peaks.push(await run(closed, server, []));
       const peak = median(peaks.map((p) => p.summary.tps));
       for (const [i, p] of peaks.entries()) console.log(line(`block-stm T=2, closed loop 20k, run ${i + 1}`, p));
       const rate = Math.floor((peak * 0.9) / 1000) * 1000;
-      const open = await profileAt(dir, 'bstm-open', `name: bstm-open\nwarmup: 2s\nduration: 10s\nworkload: { accounts: 100000, sampler: { kind: zipf, s: 0.8 }, costUs: 1, payments: { kinds: { transfer: 90, micropay: 10 }, merchants: 50, merchantCredit: delta } }\nschedule: { kind: constant-rate, rate: ${rate} }\n`);
+      const open = await profileAt(dir, 'bstm-open', `name: bstm-open\nwarmup: 2s\nduration: 10s\n${workload}\nschedule: { kind: constant-rate, rate: ${rate} }\n`);
       const held = await run(open, server, []);
       await server.stop();
       console.log(line(`block-stm T=2, open loop ${fmt(rate)} tx/s`, held));
+      for (const [label, args] of [
+        ['sequential, closed loop 20k', ['--executor', 'sequential']],
+        ['block-stm T=2, blocks of 10,000', ['--executor', 'block-stm', '--threads', '2', '--block-size', '10000']],
+      ] as const) {
+        const other = await serve([...args]);
+        const r = await run(closed, other, []);
+        await other.stop();
+        console.log(line(label, r));
+      }
     }
     // 3. The harness's own ceiling: a million a second offered to a target that executes nothing.
     {

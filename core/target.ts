@@ -103,7 +103,10 @@ export interface Verification {
   readonly txs: number;
   /** Blocks the target executed but the check did not cover (beyond its memory budget). */
   readonly blocksSkipped: number;
+  /** Every state root the target reported matched sequential execution's. */
   readonly stateRootMatches: boolean;
+  /** Blocks whose state root was compared: a target that reports no roots has only its receipts checked. */
+  readonly rootsCompared: number;
   readonly receiptsMatch: boolean;
   /** The first disagreement, in words, when there is one. */
   readonly mismatch?: string;

@@ -119,6 +119,7 @@ export function buildSummary(input: SummaryInput): Summary {
     txs: v?.txs ?? 0,
     blocksSkipped: v?.blocksSkipped ?? 0,
     stateRootMatches: v?.stateRootMatches ?? false,
+    rootsCompared: v?.rootsCompared ?? 0,
     receiptsMatch: v?.receiptsMatch ?? false,
     mismatch: v?.mismatch ?? null,
   };
@@ -257,6 +258,9 @@ function warnings(result: RunResult, verification: Summary['verification']): str
   }
   if (verification.checked && verification.blocksSkipped > 0) {
     out.push(`verification covered the first ${verification.blocks} blocks; ${verification.blocksSkipped} later blocks could not be checked (beyond its memory budget, or receipts lost with a dropped connection)`);
+  }
+  if (verification.checked && verification.blocks > 0 && verification.rootsCompared < verification.blocks && !verification.mismatch) {
+    out.push(`the target reported state roots for ${verification.rootsCompared} of the ${verification.blocks} blocks checked: the others had only their receipts compared with sequential execution`);
   }
   if (!verification.checked) out.push('results were not checked against sequential execution (--no-verify, or a target that cannot be checked)');
   return out;

@@ -89,7 +89,10 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
   const v = s.verification;
   if (!v.checked) row('verified', yellow('not checked'));
   else if (v.mismatch) row('verified', red(`MISMATCH: ${v.mismatch}`));
-  else row('verified', `${v.blocks} blocks, ${v.txs} tx re-executed sequentially: receipts and state roots match`);
+  else {
+    const roots = v.rootsCompared === v.blocks ? 'receipts and state roots match' : v.rootsCompared === 0 ? 'receipts match (the target reports no state roots)' : `receipts match, and the ${v.rootsCompared} state roots reported`;
+    row('verified', `${v.blocks} blocks, ${v.txs} tx re-executed sequentially: ${roots}`);
+  }
 
   if (s.thresholds.length > 0) {
     lines.push('');

@@ -219,7 +219,7 @@ class Connection implements Owner {
     if (hello.protocol !== WIRE_PROTOCOL) return this.refuse('unsupported-protocol', `protocol "${hello.protocol}"; this server speaks ${WIRE_PROTOCOL}`);
     this.hello = hello;
     const joined = await this.server.join(hello);
-    if (typeof joined === 'string') return this.refuse('busy', joined);
+    if (!(joined instanceof Session)) return this.refuse(joined.code, joined.message);
     if (!this.alive) return;
     this.session = joined;
     joined.sockets.add(this);
@@ -380,11 +380,11 @@ export class TargetServer {
   }
 
   /** The session a hello belongs to, started if need be; or why it cannot be had. */
-  async join(hello: Hello): Promise<Session | string> {
-    if (this.closing) return 'the server is shutting down';
+  async join(hello: Hello): Promise<Session | { code: WireErrorCode; message: string }> {
+    if (this.closing) return { code: 'shutting-down', message: 'the server is shutting down: no new runs' };
     const current = this.session ?? (await this.opening);
     if (current && current.id === hello.session && !current.closed) return current;
-    if (current && !current.idle) return `the server is busy with run "${current.id}" (${current.sockets.size} connections, ${current.owners.size} transactions in flight); one run at a time`;
+    if (current && !current.idle) return { code: 'busy', message: `the server is busy with run "${current.id}" (${current.sockets.size} connections, ${current.owners.size} transactions in flight); one run at a time` };
     this.opening = (async () => {
       await current?.close();
       const faults = new Faults(this.faults);
@@ -438,7 +438,7 @@ export class TargetServer {
         if (!hello.success) return respond(res, 400, wireError('bad-hello', `a hello that does not follow the protocol: ${hello.error.issues[0]?.path.join('.') ?? ''}: ${hello.error.issues[0]?.message ?? ''}`));
         if (hello.data.protocol !== WIRE_PROTOCOL) return respond(res, 400, wireError('unsupported-protocol', `protocol "${hello.data.protocol}"; this server speaks ${WIRE_PROTOCOL}`));
         const joined = await this.join(hello.data);
-        if (typeof joined === 'string') return respond(res, 409, wireError('busy', joined));
+        if (!(joined instanceof Session)) return respond(res, joined.code === 'busy' ? 409 : 503, wireError(joined.code, joined.message));
         return respond(res, 200, this.welcome());
       }
       const envelope = value as { session?: unknown; txs?: unknown; tx?: unknown };

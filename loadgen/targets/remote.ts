@@ -124,7 +124,7 @@ export class RemoteBlocks {
 
   verify(genesis: GenesisSpec): Verification {
     if (!this.checks || this.capacity === 0) {
-      return { checked: false, blocks: 0, txs: 0, blocksSkipped: this.stats.blocks, stateRootMatches: false, receiptsMatch: false };
+      return { checked: false, blocks: 0, txs: 0, blocksSkipped: this.stats.blocks, stateRootMatches: false, rootsCompared: 0, receiptsMatch: false };
     }
     const { blocks, skipped } = this.recorded();
     return this.checks.verify(genesis, blocks, skipped);

@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import { systemClock } from '../../core/clock.js';
 import { main } from '../../cli/app.js';
 import { setWorkCalibration } from '../../ledger/index.js';
-import { registerReversed } from '../helpers/broken-executor.js';
+import { registerReversed, registerRootless } from '../helpers/broken-executor.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 setWorkCalibration(100);
@@ -191,6 +191,18 @@ describe('parabench run', () => {
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.passed, false);
     assert.match(summary.verification.mismatch, /^block \d+, tx \d+/);
+  });
+
+  test('an executor that reports no state roots has its receipts checked, and the summary says the roots were not', async () => {
+    registerRootless();
+    const out = await tempDir();
+    const r = await runCli(['run', 'profiles/small.yaml', '--executor', 'rootless', '--quiet', '--out', out], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    const v = summary.verification;
+    assert.deepEqual([v.checked, v.receiptsMatch, v.rootsCompared, v.txs], [true, true, 0, summary.tx.committed + summary.tx.failed]);
+    assert.match(r.stdout, /verified +\d+ blocks, \d+ tx re-executed sequentially: receipts match \(the target reports no state roots\)/);
+    assert.ok(summary.warnings.some((w: string) => w.startsWith(`the target reported state roots for 0 of the ${v.blocks} blocks checked`)), summary.warnings.join('\n'));
   });
 
   test('on a terminal the progress line is rewritten in place', async () => {

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
@@ -112,6 +116,22 @@ describe('parabench serve', () => {
     assert.deepEqual(new Set(answers.values()), new Set(['receipt']));
   });
 
+  test('a hello that arrives while the server shuts down is refused with "shutting-down"', async () => {
+    // On worker threads, so that the server hears the hello while the block runs.
+    const s = await TargetServer.start({ executor: 'block-stm', threads: 1, blockSize: 100, blockTimeMs: 20, port: 0 });
+    // A block of slow transactions keeps the shutdown busy finishing it.
+    const a = await client(s.url, 'busy-run');
+    a.ws.send(new FrameEncoder().txs(txs.slice(0, 50).map((t) => ({ ...t, costUs: 50_000 })), kinds));
+    const late = new WebSocket(s.url);
+    await new Promise((resolve) => late.once('open', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reply = new Promise<unknown>((resolve) => late.once('message', (data) => resolve(decodeText(data.toString()))));
+    const closing = s.close();
+    late.send(encodeText(hello('late-run')));
+    assert.deepEqual(await reply, { type: 'error', code: 'shutting-down', message: 'the server is shutting down: no new runs' });
+    await closing;
+  });
+
   test('the built-in server passes conformance; a broken one fails it, rule by rule', async () => {
     const s = await server();
     const cwd = await tempDir();
@@ -130,5 +150,43 @@ describe('parabench serve', () => {
     const unreachable = await runCli(['conformance', 'ws://127.0.0.1:9/'], { cwd, clock: systemClock });
     assert.equal(unreachable.code, 1);
     assert.match(unreachable.stderr, /^parabench: cannot reach ws:\/\/127\.0\.0\.1:9\/: connection refused/);
+  });
+
+  test('the example target, written from docs/PROTOCOL.md alone, passes conformance and verifies under load', async () => {
+    const script = fileURLToPath(new URL('../../../examples/minimal-target/server.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanup.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (ws:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`the example exited with ${code}: ${out}`)));
+    });
+    const cwd = await tempDir();
+    const conformance = await runCli(['conformance', url], { cwd, clock: systemClock });
+    assert.equal(conformance.code, 0, conformance.stdout);
+    assert.match(conformance.stdout, /PASSED: 12 of 12 rules hold/);
+    assert.match(conformance.stdout, /receipts match \(the target reports no state roots\)/);
+    // Transfers with a fee, which the example implements: checked by their receipts.
+    await writeFile(
+      join(cwd, 'transfers.yaml'),
+      `name: transfers\nwarmup: 0s\nduration: 2s\nworkload: { accounts: 200, initialBalance: 500, costUs: 1, fee: { mode: coinbase, amount: 3 }, payments: { kinds: { transfer: 1 }, amount: { min: 1, max: 200 } } }\nschedule: { kind: constant-rate, rate: 1000 }\ntarget: { kind: ws, url: "${url}" }\n`,
+    );
+    const out = await tempDir();
+    const run = await runCli(['run', 'transfers.yaml', '--quiet', '--out', out], { cwd, clock: systemClock });
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.tx.sent, 2000);
+    assert.ok(summary.tx.failed > 0, 'some transfers fail for want of funds, so failure codes travel too');
+    assert.deepEqual([summary.tx.committed + summary.tx.failed, summary.tx.errored, summary.tx.timedOut], [2000, 0, 0]);
+    assert.deepEqual([summary.verification.checked, summary.verification.receiptsMatch, summary.verification.rootsCompared, summary.verification.txs], [true, true, 0, 2000]);
+    assert.equal(summary.target.executor, 'minimal-transfer', 'the welcome names the executor');
+    child.kill('SIGINT');
+    assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 0);
   });
 });

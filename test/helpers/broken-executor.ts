@@ -26,3 +26,25 @@ export const reversedExecutor: ExecutorFactory = async ({ genesis }) => {
 export function registerReversed(): void {
   if (!executorNames.includes('reversed')) registerExecutor('reversed', reversedExecutor);
 }
+
+/**
+ * An executor that reports no state roots, as one written in another language may not compute
+ * parabench's: its results are right, and can be checked by their receipts only.
+ */
+export const rootlessExecutor: ExecutorFactory = async ({ genesis }) => {
+  const ledger = new Ledger(genesis);
+  const state = State.fromGenesis(genesis, ledger.layout);
+  return {
+    name: 'rootless',
+    threads: 1,
+    async execute(block) {
+      const outcomes = block.txs.map((tx) => ledger.execute(tx, state));
+      return { outcomes, stateRoot: '', stats: { executions: block.txs.length, reexecutions: 0, validations: 0, execMs: 0 } };
+    },
+    async close() {},
+  };
+};
+
+export function registerRootless(): void {
+  if (!executorNames.includes('rootless')) registerExecutor('rootless', rootlessExecutor);
+}

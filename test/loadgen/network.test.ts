@@ -72,6 +72,7 @@ describe('runs over WebSocket against parabench serve', () => {
       assert.equal(summary.target.executor, 'sequential');
       assert.deepEqual([summary.verification.checked, summary.verification.receiptsMatch, summary.verification.stateRootMatches], [true, true, true], encoding);
       assert.equal(summary.verification.txs, 6000);
+      assert.equal(summary.verification.rootsCompared, summary.verification.blocks, 'every block came with its state root');
       assert.ok(summary.executor.blocks > 0 && summary.executor.txs === 6000);
     }
   });

@@ -64,6 +64,7 @@ describe('the runner', () => {
       txs: 4000,
       blocksSkipped: 0,
       stateRootMatches: true,
+      rootsCompared: result.executor?.blocks,
       receiptsMatch: true,
     });
     assert.equal(result.windows.filter((w) => w.phase === 'measured').length, 3);
