@@ -58,6 +58,9 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout instead of the table' })
           .option('quiet', { type: 'boolean', default: false, describe: 'no live progress line' })
           .option('verify', { type: 'boolean', default: true, describe: 're-execute the committed blocks sequentially after the run and compare (--no-verify to skip)' })
+          .option('metrics-port', { type: 'number', describe: 'serve live Prometheus metrics of the run at http://127.0.0.1:PORT/metrics' })
+          .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics listen on' })
+          .option('pushgateway', { type: 'string', describe: 'push the final figures to this Prometheus Pushgateway (http://host:port) when the run ends' })
           .example('$0 run', 'the default profile: payments against the in-process sequential executor')
           .example('$0 run profiles/default.yaml --rate 20000 --duration 10s', 'a heavier, shorter run')
           .example('$0 run my.yaml --json > summary.json', 'the summary for a script')
@@ -69,7 +72,10 @@ function parser(onChosen: (c: Chosen) => void): Argv {
             json: a.json === true,
             quiet: a.quiet === true,
             verify: a.verify !== false,
+            metricsHost: String(a['metrics-host']),
             ...defined({
+              metricsPort: a['metrics-port'] === undefined ? undefined : Number(a['metrics-port']),
+              pushgateway: str(a.pushgateway),
               profile: str(a.profile),
               trace: str(a.trace),
               speed: str(a.speed),
@@ -183,6 +189,8 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('error-rate', { type: 'number', describe: 'fault: answer this share of transactions with an error (0.01)' })
           .option('drop-connection-after', { type: 'number', describe: 'fault: cut a connection once it has carried this many transactions' })
           .option('noop', { type: 'boolean', default: false, describe: 'execute nothing, commit everything at once: measures the harness and the wire alone' })
+          .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics of the executor at http://127.0.0.1:PORT/metrics' })
+          .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics listen on' })
           .example('$0 serve --executor block-stm --threads 2', 'then: $0 run --target ws://127.0.0.1:7070/')
           .example('$0 serve --stall-every 5s --stall-for 1s', 'a target that stalls, to see it in the percentiles'),
       (a) =>
@@ -201,7 +209,9 @@ function parser(onChosen: (c: Chosen) => void): Argv {
               stallFor: str(a['stall-for']),
               errorRate: a['error-rate'] === undefined ? undefined : Number(a['error-rate']),
               dropConnectionAfter: a['drop-connection-after'] === undefined ? undefined : Number(a['drop-connection-after']),
+              metricsPort: a['metrics-port'] === undefined ? undefined : Number(a['metrics-port']),
             }),
+            metricsHost: String(a['metrics-host']),
           },
         }),
     )

@@ -15,6 +15,8 @@ const codes = {
   TARGET_FAILED: ExitCode.Internal,
   /** A network target that cannot be reached or refuses the run. */
   TARGET_UNREACHABLE: ExitCode.Internal,
+  /** The final metrics could not be pushed to the Pushgateway (the run itself is written). */
+  PUSH_FAILED: ExitCode.Internal,
   /** The executor's results differ from sequential execution: not the user's mistake, and not a threshold. */
   VERIFICATION_FAILED: ExitCode.Internal,
   ACCOUNTING: ExitCode.Internal,
@@ -56,7 +58,7 @@ export class ParabenchError extends Error {
 
   /** True when the message says all there is (a user's mistake, an unreachable target): no trace file. */
   get isExpected(): boolean {
-    return this.isUserError || this.code === 'TARGET_UNREACHABLE';
+    return this.isUserError || this.code === 'TARGET_UNREACHABLE' || this.code === 'PUSH_FAILED';
   }
 }
 

@@ -12,8 +12,11 @@ export interface TargetInit {
   onReceipts(receipts: readonly Receipt[]): void;
   /** Transactions the target could not process (transport or target fault): they end as errored. */
   onErrors(ids: readonly number[], error: Error): void;
-  /** After each block, where the target tells (the server passes these on over the wire). */
-  onBlock?(report: BlockReport): void;
+  /**
+   * After each block, where the target tells (the server passes these on over the wire). An
+   * in-process target also hands over the block's transactions (for its bound, in the metrics).
+   */
+  onBlock?(report: BlockReport, txs?: readonly Tx[]): void;
 }
 
 /** What a target says after each block: its size, its state root, and what the executor did. */

@@ -5,3 +5,4 @@ export { verifyAgainstSequential, type RecordedBlock } from './inproc/oracle.js'
 export { BoundAccumulator } from './bound/index.js';
 export { TargetServer, type ServerOptions } from './server/server.js';
 export type { FaultOptions } from './server/faults.js';
+export { blockFigures } from './metrics.js';

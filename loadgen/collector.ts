@@ -1,5 +1,6 @@
 import type { TxStatus } from '../core/tx.js';
 import { Histogram } from '../metrics/histogram.js';
+import type { LoadMetrics } from '../metrics/prom.js';
 
 /** Where every transaction ended. scheduled = sent + dropped; sent = committed + failed + errored + timedOut. */
 export interface Buckets {
@@ -44,6 +45,8 @@ export interface CollectorOptions {
   /** End of the measured window (and of the schedule), ms from the start. */
   readonly endMs: number;
   readonly timeoutMs: number;
+  /** Live Prometheus metrics, fed as events happen (transactions named by their kind's index). */
+  readonly metrics?: LoadMetrics;
 }
 
 type Counter = 'offered' | 'dropped' | 'sent' | 'committed' | 'failed' | 'errored' | 'timedOut';
@@ -76,6 +79,7 @@ export class Collector {
   private nextWindow = 0;
 
   private readonly options: CollectorOptions;
+  private readonly metrics: LoadMetrics | undefined;
   /** Latency of measured transactions, intended send time to receipt. */
   readonly latency: Histogram;
   /** How late measured transactions were sent: the load generator's own health. */
@@ -84,6 +88,7 @@ export class Collector {
 
   private constructor(options: CollectorOptions, latency: Histogram, sendLag: Histogram, windowLatency: Histogram) {
     this.options = options;
+    this.metrics = options.metrics;
     this.latency = latency;
     this.sendLag = sendLag;
     this.windowLatency = windowLatency;
@@ -108,7 +113,11 @@ export class Collector {
     return atMs >= this.options.warmupEndMs && atMs < this.options.endMs;
   }
 
-  dropped(intendedMs: number): void {
+  dropped(intendedMs: number, kind = 0): void {
+    if (this.metrics) {
+      this.metrics.offered(kind);
+      this.metrics.dropped(kind);
+    }
     const b = this.book(intendedMs);
     b.scheduled++;
     b.dropped++;
@@ -116,7 +125,11 @@ export class Collector {
     this.count('dropped', intendedMs);
   }
 
-  sent(intendedMs: number, atMs: number): void {
+  sent(intendedMs: number, atMs: number, kind = 0): void {
+    if (this.metrics) {
+      this.metrics.offered(kind);
+      this.metrics.sent(kind, Math.max(0, atMs - intendedMs) / 1000);
+    }
     const b = this.book(intendedMs);
     b.scheduled++;
     b.sent++;
@@ -127,9 +140,13 @@ export class Collector {
   }
 
   /** A receipt: the latency runs from the intended send time, so a stalled target cannot hide. */
-  receipt(intendedMs: number, atMs: number, status: TxStatus): void {
+  receipt(intendedMs: number, atMs: number, status: TxStatus, kind = 0, reason = -1): void {
     const b = this.book(intendedMs);
     const latencyMs = atMs - intendedMs;
+    if (this.metrics) {
+      if (status === 'committed') this.metrics.committed(kind, latencyMs / 1000);
+      else this.metrics.failed(kind, reason, latencyMs / 1000);
+    }
     if (status === 'committed') {
       b.committed++;
       this.count('committed', atMs);
@@ -142,7 +159,8 @@ export class Collector {
     if (b === this.measured) this.latency.record(latencyMs);
   }
 
-  errored(intendedMs: number, atMs: number): void {
+  errored(intendedMs: number, atMs: number, kind = 0): void {
+    this.metrics?.errored(kind);
     this.book(intendedMs).errored++;
     this.count('errored', atMs);
   }
@@ -151,7 +169,8 @@ export class Collector {
    * No receipt within the timeout. Its latency is counted at the timeout: a lower bound, but it
    * keeps a target that answers nothing from reporting an empty (or flattering) distribution.
    */
-  timedOut(intendedMs: number): void {
+  timedOut(intendedMs: number, kind = 0): void {
+    this.metrics?.timedOut(kind, this.options.timeoutMs / 1000);
     const b = this.book(intendedMs);
     b.timedOut++;
     this.count('timedOut', intendedMs + this.options.timeoutMs);
@@ -175,6 +194,7 @@ export class Collector {
       inFlight,
     };
     this.windows.push(w);
+    this.metrics?.second({ offered: counts.offered, sent: counts.sent, inFlight, measuring: phase === 'measured' });
     this.windowLatency.reset();
     return w;
   }

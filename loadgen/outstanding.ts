@@ -9,7 +9,11 @@ export class Outstanding {
   private readonly ringSize: number;
   private readonly ids: Float64Array;
   private readonly intended: Float64Array;
-  private readonly overflow = new Map<number, number>();
+  /** A small number carried with each transaction (its kind's index, for the metrics). */
+  private readonly tags: Uint16Array;
+  private readonly overflow = new Map<number, { at: number; tag: number }>();
+  /** The tag of the transaction take() last returned. */
+  lastTag = 0;
   /** Every id below this is answered, timed out, or in `overflow`. */
   private oldest = 0;
   /** One past the highest id added. */
@@ -23,6 +27,7 @@ export class Outstanding {
     this.ringSize = size;
     this.ids = new Float64Array(size).fill(-1);
     this.intended = new Float64Array(size);
+    this.tags = new Uint16Array(size);
   }
 
   get size(): number {
@@ -30,41 +35,44 @@ export class Outstanding {
   }
 
   /** Adds `id` (above every id added before) due at `intendedMs`. */
-  add(id: number, intendedMs: number): void {
+  add(id: number, intendedMs: number, tag = 0): void {
     const slot = id % this.ringSize;
     const previous = this.ids[slot]!;
     if (previous >= 0) {
       // Still unanswered a whole ring later: it moves aside.
-      this.overflow.set(previous, this.intended[slot]!);
+      this.overflow.set(previous, { at: this.intended[slot]!, tag: this.tags[slot]! });
     }
     this.ids[slot] = id;
     this.intended[slot] = intendedMs;
+    this.tags[slot] = tag;
     this.end = id + 1;
     this.count++;
   }
 
-  /** Removes `id` and returns its intended time, or undefined when it is not awaited. */
+  /** Removes `id` and returns its intended time (its tag in `lastTag`), or undefined when it is not awaited. */
   take(id: number): number | undefined {
     const slot = id % this.ringSize;
     if (this.ids[slot] === id) {
       this.ids[slot] = -1;
       this.count--;
+      this.lastTag = this.tags[slot]!;
       return this.intended[slot];
     }
     const aside = this.overflow.get(id);
     if (aside === undefined) return undefined;
     this.overflow.delete(id);
     this.count--;
-    return aside;
+    this.lastTag = aside.tag;
+    return aside.at;
   }
 
   /** Takes every transaction due at or before `dueByMs`, oldest first, handing each to `f`. */
-  expire(dueByMs: number, f: (intendedMs: number) => void): void {
-    for (const [id, at] of this.overflow) {
+  expire(dueByMs: number, f: (intendedMs: number, tag: number) => void): void {
+    for (const [id, { at, tag }] of this.overflow) {
       if (at > dueByMs) continue;
       this.overflow.delete(id);
       this.count--;
-      f(at);
+      f(at, tag);
     }
     // Intended times grow with the id: stop at the first one still in time.
     for (; this.oldest < this.end; this.oldest++) {
@@ -73,12 +81,12 @@ export class Outstanding {
       if (this.intended[slot]! > dueByMs) break;
       this.ids[slot] = -1;
       this.count--;
-      f(this.intended[slot]!);
+      f(this.intended[slot]!, this.tags[slot]!);
     }
   }
 
   /** Takes everything left. */
-  clear(f: (intendedMs: number) => void): void {
+  clear(f: (intendedMs: number, tag: number) => void): void {
     this.expire(Infinity, f);
   }
 }

@@ -1,8 +1,10 @@
 import type { Clock, Timer } from '../core/clock.js';
 import { ParabenchError } from '../core/errors.js';
-import { hasBlockAnalysis, hasClosedLoopDriver, hasExecutorStats, hasVerification, type BoundSummary, type ExecutorStats, type Target, type Verification } from '../core/target.js';
+import { hasBlockAnalysis, hasClosedLoopDriver, hasExecutorStats, hasVerification, type BlockReport, type BoundSummary, type ExecutorStats, type Target, type Verification } from '../core/target.js';
 import type { Receipt, Tx } from '../core/tx.js';
 import type { Histogram } from '../metrics/histogram.js';
+import type { LoadMetrics } from '../metrics/prom.js';
+import { kindIds, REASONS } from '../ledger/index.js';
 import { Collector, type Buckets, type WindowStats } from './collector.js';
 import { Outstanding } from './outstanding.js';
 import type { Schedule } from './schedules/index.js';
@@ -27,6 +29,10 @@ export interface RunOptions {
   readonly onWindow?: (window: WindowStats, live: LiveStats) => void;
   /** Stops the schedule early (Ctrl-C); what was sent is still drained and accounted for. */
   readonly signal?: AbortSignal;
+  /** Live Prometheus metrics of the load (kinds indexed as ledger's kindIds, reasons as REASONS). */
+  readonly metrics?: LoadMetrics;
+  /** Each block the target reports (the metrics' executor side). */
+  readonly onBlock?: (report: BlockReport, txs?: readonly Tx[]) => void;
 }
 
 /** Running totals for a progress line. */
@@ -78,12 +84,17 @@ const DRAIN_POLL_MS = 5;
  * never paces the sender), counts what it could not send as dropped, matches receipts, times out
  * what never comes back, and checks at the end that every transaction is in exactly one bucket.
  */
+const KIND_INDEX = new Map<string, number>(kindIds.map((k, i) => [k, i]));
+const REASON_INDEX = new Map<string, number>(REASONS.map((r, i) => [r, i]));
+
 export async function run(options: RunOptions): Promise<RunResult> {
   const { workload, schedule, target, clock } = options;
   const sliceMs = options.sliceMs ?? 1;
   const maxBatch = options.maxBatch ?? 1000;
   const endMs = options.warmupMs + options.durationMs;
-  const collector = await Collector.create({ warmupEndMs: options.warmupMs, endMs, timeoutMs: options.timeoutMs });
+  const collector = await Collector.create({ warmupEndMs: options.warmupMs, endMs, timeoutMs: options.timeoutMs, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  // With metrics on, each transaction carries its kind's index (and a failure its reason's).
+  const kindTag = options.metrics ? (tx: Tx): number => KIND_INDEX.get(tx.kind) ?? 0 : (): number => 0;
 
   // Transactions awaiting a receipt, id → intended time (ids, and so intended times, increase).
   const outstanding = new Outstanding(options.maxInFlight);
@@ -97,7 +108,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     for (const id of ids) {
       const intended = outstanding.take(id);
       if (intended === undefined) continue;
-      collector.errored(intended, clock.now() - t0);
+      collector.errored(intended, clock.now() - t0, outstanding.lastTag);
       n++;
     }
     // A cause that ended nothing it named (all answered already) is not one; an error naming no
@@ -122,11 +133,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
         }
         const at = r.commitMs - t0;
         // Late is late, whether or not the once-a-second sweep got to it first.
-        if (at - intended >= options.timeoutMs) collector.timedOut(intended);
-        else collector.receipt(intended, at, r.status);
+        if (at - intended >= options.timeoutMs) collector.timedOut(intended, outstanding.lastTag);
+        else collector.receipt(intended, at, r.status, outstanding.lastTag, r.reason === undefined ? -1 : (REASON_INDEX.get(r.reason) ?? 0));
       }
     },
     onErrors: fail,
+    ...(options.onBlock ? { onBlock: options.onBlock } : {}),
   });
 
   const startedAt = clock.wallNow();
@@ -138,7 +150,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const sendLimit = (): number => (aborted ? next : schedule.total);
 
   const sweepTimeouts = (nowMs: number): void => {
-    outstanding.expire(nowMs - options.timeoutMs, (intended) => collector.timedOut(intended));
+    outstanding.expire(nowMs - options.timeoutMs, (intended, tag) => collector.timedOut(intended, tag));
   };
 
   const closeWindows = (nowMs: number): void => {
@@ -185,12 +197,13 @@ export async function run(options: RunOptions): Promise<RunResult> {
       lastIntended = intended;
       // Generated even when dropped, so every id keeps the same transaction whatever the timing.
       const tx = workload.next(next);
+      const tag = kindTag(tx);
       if (outstanding.size >= options.maxInFlight) {
-        collector.dropped(intended);
+        collector.dropped(intended, tag);
         continue;
       }
-      outstanding.add(tx.id, intended);
-      collector.sent(intended, nowMs);
+      outstanding.add(tx.id, intended, tag);
+      collector.sent(intended, nowMs, tag);
       batch.push(tx);
       if (batch.length >= maxBatch) {
         submit(batch);
@@ -211,8 +224,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const room = Math.min(max, closed.inFlight - outstanding.size);
     for (let k = 0; k < room; k++) {
       const tx = workload.next(next++);
-      outstanding.add(tx.id, nowMs);
-      collector.sent(nowMs, nowMs);
+      const tag = kindTag(tx);
+      outstanding.add(tx.id, nowMs, tag);
+      collector.sent(nowMs, nowMs, tag);
       out.push(tx);
     }
     if (out.length > 0) lastIntended = nowMs;
@@ -287,7 +301,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     };
     poll();
   });
-  outstanding.clear((intended) => collector.timedOut(intended));
+  outstanding.clear((intended, tag) => collector.timedOut(intended, tag));
   const finalMs = clock.now() - t0;
   if (finalMs > nextWindowMs - WINDOW_MS) collector.closeWindow(0);
 

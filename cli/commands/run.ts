@@ -1,14 +1,19 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { ParabenchError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { resolveProfile, type LoadedProfile, type ProfileOverrides } from '../../core/profile/load.js';
-import { executorNames } from '../../executors/index.js';
+import type { BlockReport, TargetDescription } from '../../core/target.js';
+import type { Tx } from '../../core/tx.js';
+import { blockFigures, executorNames } from '../../executors/index.js';
+import { BLOCK_BUCKETS } from '../../metrics/catalog.js';
+import { ExecutorMetrics } from '../../metrics/prom.js';
 import { calibrateWork } from '../../ledger/index.js';
 import { createSchedule, createWorkload, openTraceSource, run, type Schedule, type TraceSource, type Workload } from '../../loadgen/index.js';
 import { buildSummary, renderTable } from '../../reports/index.js';
 import type { CliEnv } from '../env.js';
 import { progressPrinter } from '../progress.js';
+import { checkMetricsPort, checkPushgateway, exposeMetrics, pushRunMetrics, runMetrics, type RunMetrics } from '../metrics.js';
 import { createTarget } from '../targets.js';
 import { version } from '../version.js';
 import { DEFAULT_PROFILE, loadUserProfile, userPath } from './common.js';
@@ -24,6 +29,11 @@ export interface RunArgs extends ProfileOverrides {
   readonly quiet: boolean;
   /** Check the results against sequential execution after the run (on by default). */
   readonly verify: boolean;
+  /** Serve live Prometheus metrics on this port (0: any free one). */
+  readonly metricsPort?: number;
+  readonly metricsHost: string;
+  /** Push the final figures to this Pushgateway. */
+  readonly pushgateway?: string;
 }
 
 interface Plan {
@@ -36,6 +46,8 @@ interface Plan {
 }
 
 export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
+  checkMetricsPort(args.metricsPort);
+  checkPushgateway(args.pushgateway);
   const interrupt = new AbortController();
   const plan = args.trace === undefined ? await profilePlan(args, env) : await tracePlan(args, args.trace, env, interrupt);
   const { profile, file } = plan.loaded;
@@ -48,6 +60,10 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
   await plan.trace?.source.ready;
   const target = createTarget(profile.target, { verify: args.verify });
   const progress = args.quiet ? undefined : progressPrinter(env.stderr);
+  const runId = basename(outDir);
+  const metrics = args.metricsPort !== undefined || args.pushgateway !== undefined ? runMetrics(runId, profile.name, profile, () => target.description) : undefined;
+  const exposition = metrics && args.metricsPort !== undefined ? await exposeMetrics(metrics.registry, args.metricsPort, args.metricsHost) : undefined;
+  if (exposition) env.stderr.write(`metrics: ${exposition.url}\n`);
   const stopListening = env.onInterrupt(() => interrupt.abort());
   const loadAvgStart = env.host.loadAvg();
 
@@ -64,10 +80,12 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
       maxInFlight: profile.maxInFlight,
       signal: interrupt.signal,
       ...(progress ? { onWindow: progress.onWindow } : {}),
+      ...(metrics ? { metrics: metrics.load, onBlock: executorFeed(metrics, target) } : {}),
     });
   } finally {
     stopListening();
     progress?.finish();
+    await exposition?.close();
   }
   // A trace that turned out corrupt halfway is bad input: its partial run is not a result.
   const traceFailure = plan.trace?.source.failure();
@@ -102,6 +120,8 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
   const summaryPath = join(outDir, 'summary.json');
   const json = `${JSON.stringify(summary, null, 2)}\n`;
   await writeFile(summaryPath, json);
+  // After the summary is safe on disk: a gateway that is down costs the push, not the run.
+  if (metrics && args.pushgateway !== undefined) await pushRunMetrics(metrics, args.pushgateway, runId);
   if (args.json) env.stdout.write(json);
   else {
     const color = env.stdout.isTTY && env.env.NO_COLOR === undefined;
@@ -167,6 +187,20 @@ async function tracePlan(args: RunArgs, trace: string, env: CliEnv, interrupt: A
     warmupMs: source.header.warmupMs / speed,
     durationMs: source.header.durationMs / speed,
     trace: { source, file: trace, speed },
+  };
+}
+
+/**
+ * The executor's side of the run's metrics, from the blocks the target reports (in process, with
+ * their transactions, for the bound). Made at the first block: a network target names its
+ * executor only once it has answered the hello.
+ */
+function executorFeed(metrics: RunMetrics, target: { readonly description: TargetDescription }): (report: BlockReport, txs?: readonly Tx[]) => void {
+  let feed: ExecutorMetrics | undefined;
+  return (report, txs) => {
+    const d = target.description;
+    feed ??= new ExecutorMetrics(metrics.registry, { executor: d.executor ?? 'unknown', threads: d.threads ?? 1, blockSizeLimit: d.blockSize ?? 0, blockBuckets: BLOCK_BUCKETS });
+    feed.block(blockFigures(report, txs));
   };
 }
 

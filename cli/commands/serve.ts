@@ -7,7 +7,9 @@ import { ParabenchError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { executorNames, TargetServer, type FaultOptions } from '../../executors/index.js';
 import { calibrateWork } from '../../ledger/index.js';
+import { MetricsRegistry } from '../../metrics/prom.js';
 import type { CliEnv } from '../env.js';
+import { checkMetricsPort, exposeMetrics } from '../metrics.js';
 import { checkThreads } from './run.js';
 
 export interface ServeArgs {
@@ -22,6 +24,9 @@ export interface ServeArgs {
   readonly errorRate?: number;
   readonly dropConnectionAfter?: number;
   readonly noop: boolean;
+  /** Serve the executor's Prometheus metrics on this port. */
+  readonly metricsPort?: number;
+  readonly metricsHost: string;
 }
 
 export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number> {
@@ -41,6 +46,7 @@ export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number
   if (args.errorRate !== undefined && !(args.errorRate >= 0 && args.errorRate <= 1)) {
     throw new ParabenchError('USAGE', `--error-rate: expected a share from 0 to 1 (0.01 fails 1% of transactions), found ${JSON.stringify(args.errorRate)}`);
   }
+  checkMetricsPort(args.metricsPort);
   const stall = stallOptions(args);
   checkThreads(args.executor, args.threads, env);
   calibrateWork();
@@ -50,6 +56,8 @@ export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number
     ...(args.errorRate ? { errorRate: args.errorRate } : {}),
     ...(args.dropConnectionAfter !== undefined ? { dropConnectionAfter: args.dropConnectionAfter } : {}),
   };
+  const registry = args.metricsPort !== undefined ? new MetricsRegistry() : undefined;
+  const exposition = registry && args.metricsPort !== undefined ? await exposeMetrics(registry, args.metricsPort, args.metricsHost) : undefined;
   let server: TargetServer;
   try {
     server = await TargetServer.start({
@@ -62,8 +70,10 @@ export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number
       faults,
       noop: args.noop,
       name: 'parabench serve',
+      ...(registry ? { metrics: registry } : {}),
     });
   } catch (e) {
+    await exposition?.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new ParabenchError('USAGE', `cannot listen on ${args.host}:${args.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, {
       hint: 'Pick another --port, or --port 0 for any free one.',
@@ -78,6 +88,7 @@ export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number
     `parabench serve · ${args.noop ? 'noop: nothing executed, every transaction committed at once (run with --no-verify)' : `${args.executor} · ${args.threads} thread${args.threads === 1 ? '' : 's'} · blocks ≤${args.blockSize} tx / ${args.blockTimeMs} ms`}${injected.length > 0 ? ` · faults: ${injected.join(', ')}` : ''}\n` +
       `listening on ${server.url} (WebSocket; HTTP on the same port) — Ctrl-C stops\n`,
   );
+  if (exposition) env.stdout.write(`metrics on ${exposition.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = env.onInterrupt(() => {
       stop();
@@ -86,6 +97,7 @@ export async function serveCommand(args: ServeArgs, env: CliEnv): Promise<number
   });
   env.stderr.write('parabench serve: stopping: finishing the block in progress\n');
   await server.close();
+  await exposition?.close();
   env.stderr.write('parabench serve: stopped\n');
   return ExitCode.Passed;
 }

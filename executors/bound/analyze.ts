@@ -36,6 +36,14 @@ export function analyzeBlock(txs: readonly Tx[], threads: number): BlockBound {
   };
 }
 
+/** W and CP alone (no list schedule): cheap enough to run on every executed block for the live metrics. */
+export function workAndCriticalPath(txs: readonly Tx[]): { work: number; criticalPath: number } {
+  const cost = costs(txs);
+  let work = 0;
+  for (const c of cost) work += c;
+  return { work, criticalPath: criticalPaths(compact(txs), cost).mv };
+}
+
 /**
  * Accumulates blocks into a BoundSummary. Blocks run one after another, so over a run the
  * bound is total work over the sum of each block's best possible makespan.

@@ -111,6 +111,11 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
     return this.pending.length - this.head;
   }
 
+  /** Transactions received and waiting for a block. */
+  get queued(): number {
+    return this.pendingCount;
+  }
+
   /** Seals a block when one is due, or arms the timer for when the oldest pending transaction will be. */
   private pump(): void {
     if (this.running || this.closed || this.pendingCount === 0 || !this.clock) return;
@@ -178,7 +183,7 @@ export class InprocTarget implements Target, WithExecutorStats, WithVerification
             prepareMs: s.prepareMs ?? 0,
             commitMs: s.commitMs ?? 0,
           },
-        });
+        }, block.txs);
       }
       init.onReceipts(receipts);
     } catch (e) {

@@ -32,6 +32,9 @@ import {
   type WireErrorCode,
 } from '../../core/wire.js';
 import { REASONS } from '../../ledger/index.js';
+import { BLOCK_BUCKETS } from '../../metrics/catalog.js';
+import { ExecutorMetrics, type MetricsRegistry } from '../../metrics/prom.js';
+import { blockFigures } from '../metrics.js';
 import { InprocTarget } from '../inproc/inproc-target.js';
 import { Faults, INJECTED_ERROR, type FaultOptions } from './faults.js';
 import { NoopTarget } from './noop.js';
@@ -51,6 +54,8 @@ export interface ServerOptions {
   readonly name?: string;
   /** Execute nothing: commit every transaction at once (measures the harness and the wire alone). */
   readonly noop?: boolean;
+  /** Where the executor's metrics go (every session's blocks add to the same series). */
+  readonly metrics?: MetricsRegistry;
 }
 
 /** Who waits for a transaction's answer: a WebSocket connection, or an HTTP request. */
@@ -72,12 +77,14 @@ class Session {
   readonly owners = new Map<number, Owner>();
   readonly sockets = new Set<Connection>();
   readonly blocks = new Map<number, BlockReport>();
+  private readonly metrics: ExecutorMetrics | undefined;
   closed = false;
 
-  constructor(id: string, target: Target, faults: Faults) {
+  constructor(id: string, target: Target, faults: Faults, metrics: ExecutorMetrics | undefined) {
     this.id = id;
     this.target = target;
     this.faults = faults;
+    this.metrics = metrics;
   }
 
   /** Takes transactions from `owner`: injected errors now, the rest to the executor (after a stall, if one is on). */
@@ -138,7 +145,9 @@ class Session {
     });
   }
 
-  block(report: BlockReport): void {
+  block(report: BlockReport, txs?: readonly Tx[]): void {
+    // Counted when executed: a stall delays the answers, not the work.
+    this.metrics?.block(blockFigures(report, txs));
     this.faults.whenRunning(() => {
       this.blocks.set(report.number, report);
       this.blocks.delete(report.number - BLOCK_LOG);
@@ -327,9 +336,22 @@ export class TargetServer {
   /** Transactions each HTTP socket has carried (for --drop-connection-after). */
   private readonly carried = new WeakMap<object, number>();
   private closing: Promise<void> | undefined;
+  private readonly executorMetrics: ExecutorMetrics | undefined;
 
   private constructor(options: ServerOptions) {
     this.options = options;
+    this.executorMetrics = options.metrics
+      ? new ExecutorMetrics(options.metrics, {
+          executor: options.noop ? 'noop' : options.executor,
+          threads: options.threads,
+          blockSizeLimit: options.blockSize,
+          blockBuckets: BLOCK_BUCKETS,
+          queueDepth: () => {
+            const t = this.session?.target;
+            return t instanceof InprocTarget ? t.queued : 0;
+          },
+        })
+      : undefined;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.faults = options.faults ?? {};
@@ -398,13 +420,13 @@ export class TargetServer {
             // The client checks the results: it knows the transactions, and the receipts say where they went.
             verifyMaxTxs: 0,
           });
-      const session = new Session(hello.session, target, faults);
+      const session = new Session(hello.session, target, faults, this.executorMetrics);
       await target.open({
         genesis: hello.genesis,
         clock: systemClock,
         onReceipts: (rs) => session.deliver(rs),
         onErrors: (ids, e) => session.fail(ids, e.message),
-        onBlock: (b) => session.block(b),
+        onBlock: (b, txs) => session.block(b, txs),
       });
       faults.start();
       this.session = session;
