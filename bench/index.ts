@@ -11,11 +11,11 @@ import { benchAnalyze } from './analyze.js';
 import { benchEngine } from './engine.js';
 import { benchExecutors } from './executors.js';
 import { benchTraces } from './traces.js';
-import { benchSoak, benchWire } from './wire.js';
+import { benchMetricsCost, benchSoak, benchWire } from './wire.js';
 
-const suites = { engine: benchEngine, traces: benchTraces, analyze: benchAnalyze, executors: benchExecutors, wire: benchWire, soak: benchSoak } as const;
+const suites = { engine: benchEngine, traces: benchTraces, analyze: benchAnalyze, executors: benchExecutors, wire: benchWire, metrics: benchMetricsCost, soak: benchSoak } as const;
 /** Run when no suite is named: all but the five-minute soak. */
-const DEFAULT_SUITES = ['engine', 'traces', 'analyze', 'executors', 'wire'] as const;
+const DEFAULT_SUITES = ['engine', 'traces', 'analyze', 'executors', 'wire', 'metrics'] as const;
 const asked = process.argv.slice(2).filter((a): a is keyof typeof suites => a in suites);
 const unknown = process.argv.slice(2).filter((a) => !(a in suites));
 if (unknown.length > 0) {

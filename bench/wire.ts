@@ -176,6 +176,33 @@ export async function benchWire(): Promise<void> {
   }
 }
 
+/**
+ * What the live Prometheus metrics cost the load side at its ceiling: a million transactions a
+ * second to the no-op target, with and without --metrics-port, in alternating pairs.
+ */
+export async function benchMetricsCost(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'parabench-metrics-'));
+  try {
+    console.log('metrics: the load process at 1,000,000 tx/s offered to serve --noop, without and with --metrics-port (alternating, 3 pairs)');
+    const server = await serve(['--noop']);
+    const ceiling = await profileAt(dir, 'ceiling', `name: ceiling\nwarmup: 2s\nduration: 5s\nmaxInFlight: 1000000\nworkload: { accounts: 100000, costUs: 0, payments: {} }\nschedule: { kind: constant-rate, rate: 1000000 }\n`);
+    const off: RunFigures[] = [];
+    const on: RunFigures[] = [];
+    for (let i = 0; i < 3; i++) {
+      off.push(await run(ceiling, server, ['--no-verify']));
+      on.push(await run(ceiling, server, ['--no-verify', '--metrics-port', '0']));
+    }
+    await server.stop();
+    for (const [i, r] of off.entries()) console.log(line(`no metrics, run ${i + 1}`, r));
+    for (const [i, r] of on.entries()) console.log(line(`--metrics-port, run ${i + 1}`, r));
+    const cores = (rs: RunFigures[]): number => median(rs.map((r) => r.clientCores));
+    console.log(`  median load-process cores: ${cores(off).toFixed(2)} without, ${cores(on).toFixed(2)} with metrics (${(((cores(on) - cores(off)) / cores(off)) * 100).toFixed(1)}%); committed ${fmt(median(off.map((r) => r.summary.tps)))} vs ${fmt(median(on.map((r) => r.summary.tps)))} tx/s`);
+    console.log('');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Five minutes at 50,000 tx/s: the load process's memory, sampled every 10 s, must stay flat after the first minute. */
 export async function benchSoak(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'parabench-soak-'));

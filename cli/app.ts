@@ -13,6 +13,7 @@ import { executorNames } from '../executors/index.js';
 import { DEFAULT_PROFILE } from './commands/common.js';
 import { analyzeCommand, ANALYZE_THREADS, type AnalyzeArgs } from './commands/analyze.js';
 import { conformanceCommand, type ConformanceArgs } from './commands/conformance.js';
+import { dashboardsCommand } from './commands/dashboards.js';
 import { benchExecutorsCommand, BENCH_WORKLOADS, type BenchExecutorsArgs } from './commands/bench-executors.js';
 import { recordCommand, type RecordArgs } from './commands/record.js';
 import { runCommand, type RunArgs } from './commands/run.js';
@@ -30,7 +31,8 @@ type Chosen =
   | { readonly command: 'bench-executors'; readonly args: BenchExecutorsArgs }
   | { readonly command: 'schema'; readonly args: { readonly out?: string } }
   | { readonly command: 'serve'; readonly args: ServeArgs }
-  | { readonly command: 'conformance'; readonly args: ConformanceArgs };
+  | { readonly command: 'conformance'; readonly args: ConformanceArgs }
+  | { readonly command: 'dashboards'; readonly args: { readonly out?: string } };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
 Profiles: docs/PROFILES.md. Thresholds can name: ${THRESHOLD_METRIC_NAMES.join(', ')}.`;
@@ -229,12 +231,18 @@ function parser(onChosen: (c: Chosen) => void): Argv {
       (a) => onChosen({ command: 'conformance', args: { url: String(a.url), workload: String(a.workload), txs: Number(a.txs), timeout: String(a.timeout), json: a.json === true } }),
     )
     .command(
+      'dashboards',
+      'write the Grafana dashboards, Prometheus config and rules, and provisioning files (generated from code)',
+      (y) => y.option('out', { type: 'string', describe: 'write them under this directory [default: the repository\'s dashboards/]' }),
+      (a) => onChosen({ command: 'dashboards', args: defined({ out: str(a.out) }) }),
+    )
+    .command(
       'schema',
       'print the profile JSON Schema (for editors)',
       (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
       (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
     )
-    .demandCommand(1, 'name a command: run, serve, conformance, validate, record, analyze, bench or schema')
+    .demandCommand(1, 'name a command: run, serve, conformance, validate, record, analyze, bench, dashboards or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -289,6 +297,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await serveCommand(chosen.args, env);
       case 'conformance':
         return await conformanceCommand(chosen.args, env);
+      case 'dashboards':
+        return await dashboardsCommand(chosen.args, env);
     }
   } catch (e) {
     return reportError(e, env);
