@@ -10,8 +10,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../../core/clock.js';
+import { generateArtifacts } from '../../dashboards/index.js';
 import { TargetServer } from '../../executors/index.js';
 import { setWorkCalibration } from '../../ledger/index.js';
 import { ALL_METRICS } from '../../metrics/catalog.js';
@@ -19,6 +21,8 @@ import { MetricsRegistry, serveMetrics } from '../../metrics/prom.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 setWorkCalibration(100);
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 function need(binary: string, pkg: string): void {
   const found = spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
@@ -178,6 +182,69 @@ describe('Prometheus metrics, checked against a real Prometheus and promtool', (
       assert.ok(value('parabench_executor_speedup') > 0);
     } finally {
       await exposition.close();
+      await server.close();
+    }
+  });
+
+  test('live: Prometheus scrapes a run and its server with the shipped rules, and every dashboard panel’s query returns data', async () => {
+    const registry = new MetricsRegistry();
+    const server = await TargetServer.start({ executor: 'block-stm', threads: 2, blockSize: 200, blockTimeMs: 20, port: 0, metrics: registry });
+    const serverMetrics = await serveMetrics(registry, 0);
+    const runPort = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), 'parabench-live-'));
+    dirs.push(dir);
+    const rules = join(repoRoot, 'dashboards', 'prometheus', 'rules.yml');
+    const serverTarget = new URL(serverMetrics.url).host;
+    await writeFile(
+      join(dir, 'prometheus.yml'),
+      `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: ['${rules}']\nscrape_configs:\n  - job_name: parabench-run\n    static_configs: [{ targets: ['127.0.0.1:${runPort}'] }]\n  - job_name: parabench-serve\n    static_configs: [{ targets: ['${serverTarget}'] }]\n`,
+    );
+    const port = await freePort();
+    const live = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`], { stdio: 'ignore' });
+    children.push(live);
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor('the second Prometheus', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
+    // Prometheus hands its first targets to the scrapers a few seconds after it is ready: wait for a scrape.
+    await waitFor('a first scrape of the server', async () => {
+      const t = (await (await fetch(`${url}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; labels: { job: string } }[] } };
+      return t.data.activeTargets.some((x) => x.labels.job === 'parabench-serve' && x.health === 'up') || undefined;
+    });
+    try {
+      const cwd = await tempDir();
+      await writeFile(join(cwd, 'live.yaml'), PROFILE('live').replace('duration: 2s', 'duration: 6s').replace('target: { blockSize: 200, blockTime: 20ms }', `target: { kind: ws, url: "${server.url}" }`));
+      const r = await runCli(['run', 'live.yaml', '--quiet', '--out', join(cwd, 'live-run'), '--metrics-port', String(runPort)], { cwd, clock: systemClock });
+      assert.equal(r.code, 0, r.stderr);
+      // Queried at the last scrape inside the measured window: after the run, its series go stale.
+      const raw = await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent('parabench_run_measuring{run_id="live-run"}[60s]')}`)).json();
+      const samples = (raw as { data: { result: { values: [number, string][] }[] } }).data.result[0]?.values ?? [];
+      const measured = samples.filter(([, v]) => v === '1').map(([t]) => t);
+      assert.ok(measured.length >= 4, `scrapes inside the measured window: ${measured.length} (${JSON.stringify(samples)})`);
+      const at = measured[measured.length - 1]!;
+      const ask = async (expr: string): Promise<number[]> => {
+        const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}&time=${at}`);
+        const body = (await res.json()) as { status: string; error?: string; data?: { result: { value: [number, string] }[] } };
+        assert.equal(body.status, 'success', `${expr}: ${body.error ?? ''}`);
+        return (body.data?.result ?? []).map((x) => Number(x.value[1]));
+      };
+      const vars: Record<string, string> = { $run_id: 'live-run', $profile: 'live', $job: '.*', $executor: '.*', $__rate_interval: '4s' };
+      let checked = 0;
+      for (const a of generateArtifacts().filter((x) => x.path.endsWith('.json'))) {
+        const dashboard = JSON.parse(a.content) as { panels: { title?: string; targets?: { expr?: string }[] }[] };
+        for (const panel of dashboard.panels) {
+          for (const t of panel.targets ?? []) {
+            if (!t.expr) continue;
+            const expr = t.expr.replace(/\$__rate_interval|\$run_id|\$profile|\$job|\$executor/g, (v) => vars[v] ?? v);
+            const values = await ask(expr);
+            assert.ok(values.some((v) => Number.isFinite(v)), `${a.path} · ${panel.title}: ${expr} returned no number (${values.join(', ') || 'no series'})`);
+            checked++;
+          }
+        }
+      }
+      assert.ok(checked >= 25, `${checked} panel queries checked`);
+      // The shipped recording rules, evaluated live.
+      await waitFor('the recording rule of the achieved rate', async () => ((await ask('run_id:parabench_tx_sent:rate1m{run_id="live-run"}'))[0] ?? 0) > 0 || undefined);
+    } finally {
+      await serverMetrics.close();
       await server.close();
     }
   });
