@@ -75,14 +75,21 @@ export function rulesFile(): { groups: RuleGroup[] } {
 export interface PrometheusConfig {
   global: { scrape_interval: string; evaluation_interval: string };
   rule_files: string[];
-  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  scrape_configs: { job_name: string; honor_labels?: boolean; static_configs: { targets: string[] }[] }[];
 }
+
+/** Where `parabench run --pushgateway` pushes a short run's final figures (the Pushgateway's default port). */
+export const PUSHGATEWAY_TARGET = '127.0.0.1:9091';
 
 export function prometheusConfig(): PrometheusConfig {
   return {
     // 5 s: a benchmark run lasts minutes, and Grafana's $__rate_interval is 4 scrape intervals.
     global: { scrape_interval: '5s', evaluation_interval: '5s' },
     rule_files: [RULES_FILE],
-    scrape_configs: Object.entries(SCRAPE_TARGETS).map(([job, target]) => ({ job_name: job, static_configs: [{ targets: [target] }] })),
+    scrape_configs: [
+      ...Object.entries(SCRAPE_TARGETS).map(([job, target]) => ({ job_name: job, static_configs: [{ targets: [target] }] })),
+      // honor_labels: the pushed series keep their own job ("parabench") and run_id.
+      { job_name: 'pushgateway', honor_labels: true, static_configs: [{ targets: [PUSHGATEWAY_TARGET] }] },
+    ],
   };
 }
