@@ -372,3 +372,15 @@ describe('parabench validate, --help, errors', () => {
     assert.match(readFileSync(m[1], 'utf8'), /at .*validate/);
   });
 });
+
+describe('parabench dashboards', () => {
+  test('--out writes the dashboards, Prometheus config and rules, and provisioning files: the same as the committed ones', async () => {
+    const out = await tempDir();
+    const r = await runCli(['dashboards', '--out', out], { cwd: out });
+    assert.equal(r.code, 0, r.stderr);
+    const files = r.stdout.trim().split('\n').map((l) => l.replace(/^wrote /, ''));
+    assert.deepEqual(files, ['grafana/parabench-overview.json', 'grafana/parabench-executor.json', 'prometheus/prometheus.yml', 'prometheus/rules.yml', 'provisioning/datasources/parabench.yaml', 'provisioning/dashboards/parabench.yaml']);
+    const committed = new URL('../../../dashboards/', import.meta.url).pathname;
+    for (const f of files) assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(committed, f), 'utf8'), f);
+  });
+});
