@@ -11,6 +11,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
+import type { BlockReportStats } from '../core/target.js';
 import { EXECUTOR, LOAD, type MetricDef } from './catalog.js';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -239,15 +240,9 @@ export class LoadMetrics {
   }
 }
 
-/** What one executed block adds to the executor's metrics. */
-export interface BlockFigures {
+/** What one executed block adds to the executor's metrics: its report's statistics, and W and CP when known. */
+export interface BlockFigures extends Pick<BlockReportStats, 'executions' | 'reexecutions' | 'validations' | 'aborts' | 'waits' | 'execMs'> {
   readonly txs: number;
-  readonly executions: number;
-  readonly reexecutions: number;
-  readonly validations: number;
-  readonly aborts: number;
-  readonly waits: number;
-  readonly execMs: number;
   /** Declared work W and critical path CP of the block, µs, when the block's transactions are known. */
   readonly workUs?: number;
   readonly criticalPathUs?: number;
