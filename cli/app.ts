@@ -13,7 +13,9 @@ import { executorNames } from '../executors/index.js';
 import { DEFAULT_PROFILE } from './commands/common.js';
 import { analyzeCommand, ANALYZE_THREADS, type AnalyzeArgs } from './commands/analyze.js';
 import { conformanceCommand, type ConformanceArgs } from './commands/conformance.js';
+import { compareCommand, type CompareArgs } from './commands/compare.js';
 import { dashboardsCommand } from './commands/dashboards.js';
+import { reportCommand, type ReportArgs } from './commands/report.js';
 import { benchExecutorsCommand, BENCH_WORKLOADS, type BenchExecutorsArgs } from './commands/bench-executors.js';
 import { recordCommand, type RecordArgs } from './commands/record.js';
 import { runCommand, type RunArgs } from './commands/run.js';
@@ -29,10 +31,12 @@ type Chosen =
   | { readonly command: 'analyze'; readonly args: AnalyzeArgs }
   | { readonly command: 'record'; readonly args: RecordArgs }
   | { readonly command: 'bench-executors'; readonly args: BenchExecutorsArgs }
-  | { readonly command: 'schema'; readonly args: { readonly out?: string } }
+  | { readonly command: 'schema'; readonly args: { readonly out?: string; readonly summary: boolean } }
   | { readonly command: 'serve'; readonly args: ServeArgs }
   | { readonly command: 'conformance'; readonly args: ConformanceArgs }
-  | { readonly command: 'dashboards'; readonly args: { readonly out?: string } };
+  | { readonly command: 'dashboards'; readonly args: { readonly out?: string } }
+  | { readonly command: 'report'; readonly args: ReportArgs }
+  | { readonly command: 'compare'; readonly args: CompareArgs };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
 Profiles: docs/PROFILES.md. Thresholds can name: ${THRESHOLD_METRIC_NAMES.join(', ')}.`;
@@ -63,6 +67,11 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('metrics-port', { type: 'number', describe: 'serve live Prometheus metrics of the run at http://127.0.0.1:PORT/metrics' })
           .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics listen on' })
           .option('pushgateway', { type: 'string', describe: 'push the final figures to this Prometheus Pushgateway (http://host:port) when the run ends' })
+          .option('report', { type: 'string', describe: 'also write reports beside summary.json: html, md, junit (comma-separated)' })
+          .option('repeat', { type: 'number', describe: 'run N times: the summary keeps every run\'s figures, and a comparison uses their spread' })
+          .option('baseline', { type: 'string', describe: 'compare with this summary.json: a regression beyond the margin fails the run (exit 99)' })
+          .option('max-regression', { type: 'string', describe: 'largest regression allowed against the baseline, e.g. 5% [default: the profile\'s maxRegression, 5%]' })
+          .option('allow-profile-mismatch', { type: 'boolean', default: false, describe: 'compare with a baseline of another profile anyway' })
           .example('$0 run', 'the default profile: payments against the in-process sequential executor')
           .example('$0 run profiles/default.yaml --rate 20000 --duration 10s', 'a heavier, shorter run')
           .example('$0 run my.yaml --json > summary.json', 'the summary for a script')
@@ -75,7 +84,12 @@ function parser(onChosen: (c: Chosen) => void): Argv {
             quiet: a.quiet === true,
             verify: a.verify !== false,
             metricsHost: String(a['metrics-host']),
+            allowProfileMismatch: a['allow-profile-mismatch'] === true,
             ...defined({
+              report: str(a.report),
+              repeat: a.repeat === undefined ? undefined : Number(a.repeat),
+              baseline: str(a.baseline),
+              maxRegression: str(a['max-regression']),
               metricsPort: a['metrics-port'] === undefined ? undefined : Number(a['metrics-port']),
               pushgateway: str(a.pushgateway),
               profile: str(a.profile),
@@ -231,6 +245,32 @@ function parser(onChosen: (c: Chosen) => void): Argv {
       (a) => onChosen({ command: 'conformance', args: { url: String(a.url), workload: String(a.workload), txs: Number(a.txs), timeout: String(a.timeout), json: a.json === true } }),
     )
     .command(
+      'report <summary>',
+      'render a run\'s summary.json as HTML, Markdown or JUnit XML',
+      (y) =>
+        y
+          .positional('summary', { type: 'string', demandOption: true, describe: 'the summary.json of a run' })
+          .option('format', { type: 'string', demandOption: true, describe: 'html, md or junit' })
+          .option('out', { type: 'string', describe: 'write it to this file instead of stdout' }),
+      (a) => onChosen({ command: 'report', args: { summary: String(a.summary), format: String(a.format), ...defined({ out: str(a.out) }) } }),
+    )
+    .command(
+      'compare <base> <current>',
+      'compare two runs (or two sets of repeated runs); exit 99 on a regression the spread says is real',
+      (y) =>
+        y
+          .positional('base', { type: 'string', demandOption: true, describe: 'the baseline summary.json' })
+          .positional('current', { type: 'string', demandOption: true, describe: 'the summary.json to judge' })
+          .option('max-regression', { type: 'string', describe: 'largest regression allowed, e.g. 5% [default: the profile\'s maxRegression, 5%]' })
+          .option('allow-profile-mismatch', { type: 'boolean', default: false, describe: 'compare summaries of different profiles anyway' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' }),
+      (a) =>
+        onChosen({
+          command: 'compare',
+          args: { base: String(a.base), current: String(a.current), allowProfileMismatch: a['allow-profile-mismatch'] === true, json: a.json === true, ...defined({ maxRegression: str(a['max-regression']) }) },
+        }),
+    )
+    .command(
       'dashboards',
       'write the Grafana dashboards, Prometheus config and rules, and provisioning files (generated from code)',
       (y) => y.option('out', { type: 'string', describe: 'write them under this directory [default: the repository\'s dashboards/]' }),
@@ -238,11 +278,14 @@ function parser(onChosen: (c: Chosen) => void): Argv {
     )
     .command(
       'schema',
-      'print the profile JSON Schema (for editors)',
-      (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
-      (a) => onChosen({ command: 'schema', args: defined({ out: str(a.out) }) }),
+      'print the profile JSON Schema (for editors), or summary.json\'s',
+      (y) =>
+        y
+          .option('out', { type: 'string', describe: 'write it to this file instead' })
+          .option('summary', { type: 'boolean', default: false, describe: 'the schema of summary.json instead of the profile\'s' }),
+      (a) => onChosen({ command: 'schema', args: { summary: a.summary === true, ...defined({ out: str(a.out) }) } }),
     )
-    .demandCommand(1, 'name a command: run, serve, conformance, validate, record, analyze, bench, dashboards or schema')
+    .demandCommand(1, 'name a command: run, report, compare, serve, conformance, validate, record, analyze, bench, dashboards or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -299,6 +342,10 @@ export async function main(env: CliEnv): Promise<number> {
         return await conformanceCommand(chosen.args, env);
       case 'dashboards':
         return await dashboardsCommand(chosen.args, env);
+      case 'report':
+        return await reportCommand(chosen.args, env);
+      case 'compare':
+        return await compareCommand(chosen.args, env);
     }
   } catch (e) {
     return reportError(e, env);

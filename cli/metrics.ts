@@ -38,8 +38,8 @@ export async function exposeMetrics(reg: MetricsRegistry, port: number, host: st
 /** p(99)<250 → percentile "99", 0.25 s. */
 function latencySlos(profile: Profile): { percentile: string; seconds: number }[] {
   const out: { percentile: string; seconds: number }[] = [];
-  for (const source of profile.thresholds.latency ?? []) {
-    const t = parseThresholdExpr('latency', source);
+  for (const spec of profile.thresholds.latency ?? []) {
+    const t = parseThresholdExpr('latency', spec.threshold);
     if ('error' in t) continue;
     if (t.aggregation === 'p' && (t.op === '<' || t.op === '<=')) out.push({ percentile: String(t.percentile ?? 0), seconds: t.limit / 1000 });
   }

@@ -1,4 +1,4 @@
-export { run, type RunOptions, type RunResult, type LiveStats } from './runner.js';
+export { run, type LiveStats, type LiveView, type RunOptions, type RunResult } from './runner.js';
 export { Collector, type Buckets, type WindowStats, type Phase } from './collector.js';
 export { createWorkload, type Workload } from './workloads/index.js';
 export { createSchedule, type Schedule } from './schedules/index.js';

@@ -31,6 +31,11 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Live Prometheus metrics of the load (kinds indexed as ledger's kindIds, reasons as REASONS). */
   readonly metrics?: LoadMetrics;
+  /**
+   * Asked after each second of the measured window, with the figures so far: a reason to stop the
+   * run now (a threshold with abortOnFail that fails), or undefined to go on.
+   */
+  readonly abortCheck?: (view: LiveView) => string | undefined;
   /** Each block the target reports (the metrics' executor side). */
   readonly onBlock?: (report: BlockReport, txs?: readonly Tx[]) => void;
 }
@@ -86,6 +91,18 @@ const DRAIN_POLL_MS = 5;
  */
 const KIND_INDEX = new Map<string, number>(kindIds.map((k, i) => [k, i]));
 const REASON_INDEX = new Map<string, number>(REASONS.map((r, i) => [r, i]));
+
+/** The measured window so far, as thresholds read it. */
+export interface LiveView {
+  readonly measured: Readonly<Buckets>;
+  readonly latency: Histogram;
+  readonly sendLag: Histogram;
+  readonly windows: readonly WindowStats[];
+  /** Commits per second of the measured window so far. */
+  readonly tps: number;
+  /** How far into the measured window, ms. */
+  readonly measuredMs: number;
+}
 
 export async function run(options: RunOptions): Promise<RunResult> {
   const { workload, schedule, target, clock } = options;
@@ -157,7 +174,23 @@ export async function run(options: RunOptions): Promise<RunResult> {
     while (nowMs >= nextWindowMs) {
       sweepTimeouts(nextWindowMs);
       const w = collector.closeWindow(outstanding.size);
+      const windowEndMs = nextWindowMs;
       nextWindowMs += WINDOW_MS;
+      if (options.abortCheck && !aborted && w.phase === 'measured') {
+        const measuredMs = Math.min(windowEndMs, endMs) - options.warmupMs;
+        const reason = options.abortCheck({
+          measured: collector.measured,
+          latency: collector.latency,
+          sendLag: collector.sendLag,
+          windows: collector.windows,
+          tps: measuredMs > 0 ? (collector.committedInWindow * 1000) / measuredMs : 0,
+          measuredMs,
+        });
+        if (reason !== undefined) {
+          aborted = reason;
+          stoppedMs = nowMs;
+        }
+      }
       options.onWindow?.(w, {
         elapsedMs: nowMs,
         totalMs: endMs,

@@ -6,6 +6,7 @@ import { profileHash } from '../core/profile/hash.js';
 import type { Profile } from '../core/profile/schema.js';
 import type { BoundSummary, ExecutorStats, TargetDescription, Verification } from '../core/target.js';
 import type { Buckets, RunResult, WindowStats } from '../loadgen/index.js';
+import type { Comparison, RunFigures } from './compare.js';
 import { evaluateThresholds, type MetricSource, type ThresholdResult } from './thresholds.js';
 
 export const SUMMARY_SCHEMA = 'parabench.summary/v1';
@@ -86,6 +87,13 @@ export interface Summary {
   readonly machine: MachineInfo;
   /** Set when the run replayed a trace instead of generating its traffic. */
   readonly trace: TraceInfo | null;
+  /**
+   * With --repeat N: the figures of every run (this summary is the last one's, in full). A
+   * comparison uses their spread, not one noisy sample.
+   */
+  readonly repeats: readonly RunFigures[] | null;
+  /** With --baseline: this run (or its repeats) against the baseline's. `passed` includes its verdict. */
+  readonly baseline: Comparison | null;
 }
 
 export interface TraceInfo {
@@ -129,7 +137,8 @@ export function buildSummary(input: SummaryInput): Summary {
     schema: SUMMARY_SCHEMA,
     parabench: { version: input.version },
     startedAt: result.startedAt.toISOString(),
-    passed: verified && thresholds.every((t) => t.ok),
+    // A run stopped by an abortOnFail threshold failed, whatever its truncated figures say now.
+    passed: verified && thresholds.every((t) => t.ok) && !(result.aborted ?? '').startsWith('threshold '),
     aborted: result.aborted ?? null,
     profile: {
       name: profile.name,
@@ -165,7 +174,8 @@ export function buildSummary(input: SummaryInput): Summary {
         }
       : null,
     verification,
-    bound: result.bound ? roundBound(result.bound) : null,
+    // No blocks kept (--no-verify): no bound to speak of, rather than one of zeros.
+    bound: result.bound && result.bound.blocks > 0 ? roundBound(result.bound) : null,
     thresholds,
     windows: result.windows,
     unmatchedReceipts: result.unmatchedReceipts,
@@ -176,11 +186,13 @@ export function buildSummary(input: SummaryInput): Summary {
     ],
     machine: input.machine,
     trace: input.trace ?? null,
+    repeats: null,
+    baseline: null,
   };
 }
 
 /** The figures thresholds are judged on, read from a finished run. */
-export function metricSource(result: RunResult): MetricSource {
+export function metricSource(result: Pick<RunResult, 'measured' | 'windows' | 'latency' | 'sendLag' | 'tps'>): MetricSource {
   const t = result.measured;
   const measuredWindows = result.windows.filter((w) => w.phase === 'measured');
   const share = (n: number, of: number): number | null => (of > 0 ? n / of : null);

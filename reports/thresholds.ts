@@ -17,12 +17,13 @@ export interface ThresholdResult {
 
 /** Judges every threshold. A metric without a value fails its threshold: no evidence is not a pass. */
 export function evaluateThresholds(
-  thresholds: Partial<Record<ThresholdMetric, readonly string[]>>,
+  thresholds: Partial<Record<ThresholdMetric, readonly (string | { readonly threshold: string })[]>>,
   source: MetricSource,
 ): ThresholdResult[] {
   const results: ThresholdResult[] = [];
-  for (const [name, exprs] of Object.entries(thresholds) as [ThresholdMetric, readonly string[]][]) {
-    for (const text of exprs) {
+  for (const [name, exprs] of Object.entries(thresholds) as [ThresholdMetric, readonly (string | { readonly threshold: string })[]][]) {
+    for (const item of exprs) {
+      const text = typeof item === 'string' ? item : item.threshold;
       const expr = parseThresholdExpr(name, text);
       // The schema has already rejected malformed expressions; this keeps the types honest.
       if ('error' in expr) throw new Error(`threshold ${name}: ${text}: ${expr.error}`);
@@ -46,4 +47,24 @@ function valueOf(metric: ThresholdMetric, expr: ThresholdExpr, source: MetricSou
   }
   if (expr.aggregation === 'p' || expr.aggregation === 'med') return null;
   return source.aggregate(metric, expr.aggregation);
+}
+
+/** A threshold that stops the run once it fails (k6's abortOnFail), after its delay into the measured window. */
+export interface AbortingThreshold {
+  readonly metric: ThresholdMetric;
+  readonly threshold: string;
+  readonly delayAbortEvalMs: number;
+}
+
+/**
+ * The first aborting threshold that fails on the figures so far, as the reason the run stops
+ * ("threshold latency p(99)<250 failed: 312 ms"); undefined while they all hold.
+ */
+export function abortReason(thresholds: readonly AbortingThreshold[], source: MetricSource, measuredMs: number): string | undefined {
+  for (const t of thresholds) {
+    if (measuredMs < t.delayAbortEvalMs) continue;
+    const [result] = evaluateThresholds({ [t.metric]: [t.threshold] }, source);
+    if (result && !result.ok) return `threshold ${t.metric} ${t.threshold} failed: ${result.value === null ? 'no value' : `${Number(result.value.toPrecision(4))} ${result.unit}`} (abortOnFail)`;
+  }
+  return undefined;
 }

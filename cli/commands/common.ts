@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { ParabenchError } from '../../core/errors.js';
 import { loadProfile, type LoadedProfile, type ProfileOverrides } from '../../core/profile/load.js';
 import { executorNames } from '../../executors/index.js';
 import type { WorkloadConfig } from '../../core/profile/schema.js';
+import type { Summary } from '../../reports/index.js';
+import { parseSummary } from '../../reports/summary-schema.js';
 import type { CliEnv } from '../env.js';
 
 export const DEFAULT_PROFILE = 'profiles/default.yaml';
@@ -34,4 +38,25 @@ export async function namedWorkload(name: string): Promise<WorkloadConfig> {
   }
   const { profile } = await loadProfile(`${shipped}/${name}.yaml`);
   return profile.workload;
+}
+
+/** A summary.json a user named: a missing file, broken JSON, another version or shape are exit 2. */
+export async function readUserSummary(env: CliEnv, file: string, flag?: string): Promise<Summary> {
+  const what = flag ? `${flag}: ${file}` : file;
+  let text: string;
+  try {
+    text = await readFile(userPath(env, file), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ParabenchError('USAGE', `${what}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a summary.json' : `cannot read it (${code ?? (e as Error).message})`}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ParabenchError('USAGE', `${what}: not JSON (${(e as Error).message}); expected a summary.json written by parabench run`);
+  }
+  const summary = parseSummary(value);
+  if ('error' in summary) throw new ParabenchError('USAGE', `${what}: ${summary.error}`);
+  return summary;
 }

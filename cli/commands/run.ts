@@ -9,14 +9,19 @@ import { blockFigures, executorNames } from '../../executors/index.js';
 import { BLOCK_BUCKETS } from '../../metrics/catalog.js';
 import { ExecutorMetrics } from '../../metrics/prom.js';
 import { calibrateWork } from '../../ledger/index.js';
-import { createSchedule, createWorkload, openTraceSource, run, type Schedule, type TraceSource, type Workload } from '../../loadgen/index.js';
-import { buildSummary, renderTable } from '../../reports/index.js';
+import { createSchedule, createWorkload, openTraceSource, run, type LiveView, type Schedule, type TraceSource, type Workload } from '../../loadgen/index.js';
+import { profileHash } from '../../core/profile/hash.js';
+import type { ThresholdSpec } from '../../core/profile/schema.js';
+import type { ThresholdMetric } from '../../core/thresholds.js';
+import { abortReason, buildSummary, metricSource, renderComparison, renderTable, runFigures, type AbortingThreshold, type RunFigures, type Summary } from '../../reports/index.js';
 import type { CliEnv } from '../env.js';
 import { progressPrinter } from '../progress.js';
 import { checkMetricsPort, checkPushgateway, exposeMetrics, pushRunMetrics, runMetrics, type RunMetrics } from '../metrics.js';
 import { createTarget } from '../targets.js';
 import { version } from '../version.js';
-import { DEFAULT_PROFILE, loadUserProfile, userPath } from './common.js';
+import { DEFAULT_PROFILE, loadUserProfile, readUserSummary, userPath } from './common.js';
+import { comparisonFor, parseShare } from './compare.js';
+import { reportFormats, writeReports } from './report.js';
 
 export interface RunArgs extends ProfileOverrides {
   readonly profile?: string;
@@ -34,6 +39,14 @@ export interface RunArgs extends ProfileOverrides {
   readonly metricsHost: string;
   /** Push the final figures to this Pushgateway. */
   readonly pushgateway?: string;
+  /** Run this many times; the summary keeps every run's figures, for a comparison that knows noise. */
+  readonly repeat?: number;
+  /** Compare with this summary.json; a regression beyond the margin fails the run (exit 99). */
+  readonly baseline?: string;
+  readonly maxRegression?: string;
+  readonly allowProfileMismatch: boolean;
+  /** Report formats to write beside summary.json: html, md, junit. */
+  readonly report?: string;
 }
 
 interface Plan {
@@ -48,23 +61,111 @@ interface Plan {
 export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
   checkMetricsPort(args.metricsPort);
   checkPushgateway(args.pushgateway);
+  const repeat = args.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new ParabenchError('USAGE', `--repeat: expected a whole number from 1 to 100, found ${JSON.stringify(args.repeat)}`);
+  if (repeat > 1 && args.trace !== undefined) throw new ParabenchError('USAGE', '--repeat: not with --trace (a trace replays once); record the profile and repeat the profile instead');
+  if (args.maxRegression !== undefined) parseShare('--max-regression', args.maxRegression);
+  const formats = reportFormats(args.report);
   const interrupt = new AbortController();
-  const plan = args.trace === undefined ? await profilePlan(args, env) : await tracePlan(args, args.trace, env, interrupt);
+  let plan = args.trace === undefined ? await profilePlan(args, env) : await tracePlan(args, args.trace, env, interrupt);
   const { profile, file } = plan.loaded;
   checkThreads(profile.target.executor, profile.target.threads, env);
+  // The baseline is read and checked before anything runs: a wrong one fails in a second.
+  const baseline = args.baseline !== undefined ? await readUserSummary(env, args.baseline, '--baseline') : undefined;
+  if (baseline && !args.allowProfileMismatch && baseline.profile.hash !== profileHash(profile)) {
+    throw new ParabenchError(
+      'USAGE',
+      `--baseline: ${args.baseline}: a summary of another profile ("${baseline.profile.name}", hash ${baseline.profile.hash.slice(0, 12)}) than this run's ("${profile.name}", hash ${profileHash(profile).slice(0, 12)}): their figures are not comparable`,
+      { hint: 'Pass --allow-profile-mismatch to compare them anyway.' },
+    );
+  }
   const outDir = args.out !== undefined ? userPath(env, args.out) : await freshRunDir(env, profile.name);
   await prepareOutDir(outDir, args.out ?? relative(env.cwd, outDir));
 
   // Calibrate before the clock starts: the first transaction must not pay for it.
   const workItersPerUs = calibrateWork();
+  const runId = basename(outDir);
+  const figures: RunFigures[] = [];
+  let summary: Summary | undefined;
+  let interrupted = false;
+  let metrics: RunMetrics | undefined;
+  const failedRuns: number[] = [];
+  for (let i = 0; i < repeat && !interrupted; i++) {
+    if (i > 0) {
+      plan = await profilePlan(args, env);
+      if (!args.quiet) env.stderr.write(`run ${i + 1} of ${repeat}\n`);
+    }
+    const once = await runOnce(args, env, plan, { runId, workItersPerUs, interrupt, metricsPort: i === 0 ? args.metricsPort : undefined });
+    metrics = once.metrics ?? metrics;
+    interrupted = once.interrupted;
+    figures.push(runFigures(once.summary));
+    if (summary && !summary.passed) failedRuns.push(i);
+    summary = once.summary;
+    if (once.summary.verification.mismatch) break;
+  }
+  if (!summary) throw new Error('no run');
+  // The last run's summary, with every run's figures, and the verdict of all of them.
+  summary = {
+    ...summary,
+    passed: summary.passed && failedRuns.length === 0,
+    repeats: repeat > 1 ? figures : null,
+    warnings: [...summary.warnings, ...failedRuns.map((n) => `run ${n} of ${repeat} failed its thresholds or its verification (this summary is of run ${figures.length})`)],
+  };
+  if (baseline) {
+    const comparison = comparisonFor(baseline, args.baseline ?? '', summary, 'this run', args.maxRegression, true);
+    summary = { ...summary, baseline: comparison, passed: summary.passed && comparison.passed };
+  }
+
+  const summaryPath = join(outDir, 'summary.json');
+  const json = `${JSON.stringify(summary, null, 2)}\n`;
+  await writeFile(summaryPath, json);
+  const written = await writeReports(summary, outDir, formats);
+  // After the summary is safe on disk: a gateway that is down costs the push, not the run.
+  if (metrics && args.pushgateway !== undefined) await pushRunMetrics(metrics, args.pushgateway, runId);
+  if (args.json) env.stdout.write(json);
+  else {
+    const color = env.stdout.isTTY && env.env.NO_COLOR === undefined;
+    env.stdout.write(renderTable(summary, { color, summaryPath: relative(env.cwd, summaryPath) }));
+    if (summary.baseline) env.stdout.write(`\n${renderComparison(summary.baseline)}`);
+    for (const w of written) env.stdout.write(`  report: ${relative(env.cwd, w)}\n`);
+  }
+  if (summary.verification.mismatch) {
+    throw new ParabenchError('VERIFICATION_FAILED', `verification failed: ${summary.verification.mismatch}`, {
+      hint: `The ${profile.target.executor} executor computed something sequential execution does not; summary.json has the details.`,
+    });
+  }
+  if (interrupted) return ExitCode.Interrupted;
+  return summary.passed ? ExitCode.Passed : ExitCode.ThresholdsFailed;
+}
+
+/** Thresholds marked abortOnFail, judged after every second of the measured window. */
+function abortOnFail(profile: Plan['loaded']['profile']): { abortCheck?: (view: LiveView) => string | undefined } {
+  const aborting: AbortingThreshold[] = [];
+  for (const [metric, specs] of Object.entries(profile.thresholds) as [ThresholdMetric, ThresholdSpec[]][]) {
+    for (const s of specs) if (s.abortOnFail) aborting.push({ metric, threshold: s.threshold, delayAbortEvalMs: s.delayAbortEvalMs });
+  }
+  if (aborting.length === 0) return {};
+  return { abortCheck: (view) => abortReason(aborting, metricSource(view), view.measuredMs) };
+}
+
+interface OnceOptions {
+  readonly runId: string;
+  readonly workItersPerUs: number;
+  readonly interrupt: AbortController;
+  /** Metrics are served by the first run of a repeat only (one port, one registry). */
+  readonly metricsPort: number | undefined;
+}
+
+/** One run of the plan: its summary (not yet written), and its metrics. */
+async function runOnce(args: RunArgs, env: CliEnv, plan: Plan, o: OnceOptions): Promise<{ summary: Summary; interrupted: boolean; metrics: RunMetrics | undefined }> {
+  const { profile, file } = plan.loaded;
   await plan.trace?.source.ready;
   const target = createTarget(profile.target, { verify: args.verify });
   const progress = args.quiet ? undefined : progressPrinter(env.stderr);
-  const runId = basename(outDir);
-  const metrics = args.metricsPort !== undefined || args.pushgateway !== undefined ? runMetrics(runId, profile.name, profile, () => target.description) : undefined;
-  const exposition = metrics && args.metricsPort !== undefined ? await exposeMetrics(metrics.registry, args.metricsPort, args.metricsHost) : undefined;
+  const metrics = o.metricsPort !== undefined || args.pushgateway !== undefined ? runMetrics(o.runId, profile.name, profile, () => target.description) : undefined;
+  const exposition = metrics && o.metricsPort !== undefined ? await exposeMetrics(metrics.registry, o.metricsPort, args.metricsHost) : undefined;
   if (exposition) env.stderr.write(`metrics: ${exposition.url}\n`);
-  const stopListening = env.onInterrupt(() => interrupt.abort());
+  const stopListening = env.onInterrupt(() => o.interrupt.abort());
   const loadAvgStart = env.host.loadAvg();
 
   let result;
@@ -78,9 +179,10 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
       durationMs: plan.durationMs,
       timeoutMs: profile.timeout,
       maxInFlight: profile.maxInFlight,
-      signal: interrupt.signal,
+      signal: o.interrupt.signal,
       ...(progress ? { onWindow: progress.onWindow } : {}),
       ...(metrics ? { metrics: metrics.load, onBlock: executorFeed(metrics, target) } : {}),
+      ...abortOnFail(profile),
     });
   } finally {
     stopListening();
@@ -102,7 +204,7 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
     target: target.description,
     workload: plan.workload.description,
     schedule: plan.schedule.description,
-    machine: { ...host, loadAvgStart, loadAvgEnd: loadAvg(), workItersPerUs: Math.round(workItersPerUs * 10) / 10 },
+    machine: { ...host, loadAvgStart, loadAvgEnd: loadAvg(), workItersPerUs: Math.round(o.workItersPerUs * 10) / 10 },
     version,
     ...(plan.trace
       ? {
@@ -116,24 +218,7 @@ export async function runCommand(args: RunArgs, env: CliEnv): Promise<number> {
       : {}),
   });
   result.dispose();
-
-  const summaryPath = join(outDir, 'summary.json');
-  const json = `${JSON.stringify(summary, null, 2)}\n`;
-  await writeFile(summaryPath, json);
-  // After the summary is safe on disk: a gateway that is down costs the push, not the run.
-  if (metrics && args.pushgateway !== undefined) await pushRunMetrics(metrics, args.pushgateway, runId);
-  if (args.json) env.stdout.write(json);
-  else {
-    const color = env.stdout.isTTY && env.env.NO_COLOR === undefined;
-    env.stdout.write(renderTable(summary, { color, summaryPath: relative(env.cwd, summaryPath) }));
-  }
-  if (summary.verification.mismatch) {
-    throw new ParabenchError('VERIFICATION_FAILED', `verification failed: ${summary.verification.mismatch}`, {
-      hint: `The ${profile.target.executor} executor computed something sequential execution does not; summary.json has the details.`,
-    });
-  }
-  if (result.aborted === 'interrupted') return ExitCode.Interrupted;
-  return summary.passed ? ExitCode.Passed : ExitCode.ThresholdsFailed;
+  return { summary, interrupted: result.aborted === 'interrupted', metrics };
 }
 
 /** More threads than cores would measure time-slicing, not parallelism. */

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { ExitCode } from '../../core/exit-codes.js';
 import { profileJsonSchema } from '../../core/profile/schema.js';
 import { executorNames } from '../../executors/index.js';
+import { summaryJsonSchema } from '../../reports/summary-schema.js';
 import type { CliEnv } from '../env.js';
 import { userPath } from './common.js';
 
@@ -10,8 +11,13 @@ export function profileSchemaText(): string {
   return `${JSON.stringify(profileJsonSchema(executorNames), null, 2)}\n`;
 }
 
-export async function schemaCommand(args: { readonly out?: string }, env: CliEnv): Promise<number> {
-  const text = profileSchemaText();
+/** The summary.json JSON Schema; `npm run gen:schema` writes reports/summary.schema.json with it. */
+export function summarySchemaText(): string {
+  return `${JSON.stringify(summaryJsonSchema(), null, 2)}\n`;
+}
+
+export async function schemaCommand(args: { readonly out?: string; readonly summary: boolean }, env: CliEnv): Promise<number> {
+  const text = args.summary ? summarySchemaText() : profileSchemaText();
   if (args.out === undefined) env.stdout.write(text);
   else await writeFile(userPath(env, args.out), text);
   return ExitCode.Passed;

@@ -68,17 +68,40 @@ const target = z
 
 // ── thresholds ──────────────────────────────────────────────────────────────────────────────
 
+/** One threshold, as it runs: its expression, and whether a failing one stops the run early. */
+export interface ThresholdSpec {
+  readonly threshold: string;
+  /** Stop the run (exit 99) as soon as the threshold fails during the measured window, as k6 does. */
+  readonly abortOnFail: boolean;
+  /** Judge it for aborting only after this long into the measured window, ms (percentiles need samples). */
+  readonly delayAbortEvalMs: number;
+}
+
+const thresholdItem = z
+  .union(
+    [
+      z.string(),
+      z.strictObject({
+        threshold: z.string({ error: 'an expression string' }),
+        abortOnFail: z.boolean({ error: 'true or false' }).default(false),
+        delayAbortEval: duration().prefault('0s'),
+      }),
+    ],
+    { error: 'an expression string, or { threshold, abortOnFail, delayAbortEval }' },
+  )
+  .transform((t): ThresholdSpec => (typeof t === 'string' ? { threshold: t, abortOnFail: false, delayAbortEvalMs: 0 } : { threshold: t.threshold, abortOnFail: t.abortOnFail, delayAbortEvalMs: t.delayAbortEval }));
+
 const thresholds = z
-  .partialRecord(z.enum(THRESHOLD_METRIC_NAMES, { error: 'a metric name' }), z.array(z.string({ error: 'an expression string' }), { error: 'a list of expressions' }))
+  .partialRecord(z.enum(THRESHOLD_METRIC_NAMES, { error: 'a metric name' }), z.array(thresholdItem, { error: 'a list of expressions' }))
   .superRefine((record, ctx) => {
     for (const [metric, exprs] of Object.entries(record)) {
-      (exprs ?? []).forEach((source, i) => {
-        const parsed = parseThresholdExpr(metric as ThresholdMetric, source);
-        if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error, path: [metric, i], input: source });
+      (exprs ?? []).forEach((spec, i) => {
+        const parsed = parseThresholdExpr(metric as ThresholdMetric, spec.threshold);
+        if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error, path: typeof spec === 'object' && spec.abortOnFail ? [metric, i, 'threshold'] : [metric, i], input: spec.threshold });
       });
     }
   })
-  .meta({ description: 'k6-style pass/fail criteria: metric → ["p(99)<250"]. A failure exits with 99.' });
+  .meta({ description: 'k6-style pass/fail criteria: metric → ["p(99)<250"], or { threshold: "p(99)<250", abortOnFail: true, delayAbortEval: "10s" } to stop a run early once it fails. A failure exits with 99.' });
 
 // ── profile ─────────────────────────────────────────────────────────────────────────────────
 
@@ -108,6 +131,11 @@ export const profileSchema = z
     schedule: scheduleSchema,
     target: target.prefault({}),
     thresholds: thresholds.default({}),
+    maxRegression: z
+      .union([z.number().min(0).max(1), z.string().regex(/^\d+(\.\d+)?%$/)], { error: 'a share such as "5%" (or 0.05)' })
+      .transform((v) => (typeof v === 'number' ? v : Number(v.slice(0, -1)) / 100))
+      .default(0.05)
+      .meta({ description: 'Against a baseline (--baseline, parabench compare): the largest regression of a metric the gate allows, when the spread of repeated runs says it is real.' }),
   })
   .meta({ title: 'parabench profile', description: 'A load-test scenario: workload × schedule × target × thresholds.' });
 
