@@ -83,7 +83,7 @@ describe('profile validation', () => {
       name: 'an unknown top-level key',
       text: `${VALID}thresholds_: {}\n`,
       problems: [
-        'thresholds_: unknown key (did you mean "thresholds"?); expected one of name, description, seed, duration, warmup, timeout, maxInFlight, workload, schedule, target, thresholds (line 10)',
+        'thresholds_: unknown key (did you mean "thresholds"?); expected one of name, description, seed, duration, warmup, timeout, maxInFlight, workload, schedule, target, thresholds, maxRegression (line 10)',
       ],
     },
     {
