@@ -13,6 +13,7 @@ import { formatDuration } from '../core/duration.js';
 import { Histogram } from '../metrics/histogram.js';
 import { runFigures, type MetricComparison } from './compare.js';
 import { PAGE_SCRIPT } from './html-script.js';
+import { matchedText, measuredText, verificationFailed } from './format.js';
 import type { Summary } from './summary.js';
 import type { ThresholdResult } from './thresholds.js';
 
@@ -163,15 +164,11 @@ function failedThresholds(s: Summary): readonly ThresholdResult[] {
   return s.thresholds.filter((t) => !t.ok);
 }
 
-function verificationFailed(s: Summary): boolean {
-  return s.verification.checked && !(s.verification.stateRootMatches && s.verification.receiptsMatch);
-}
-
 function verdictSection(s: Summary): string {
   const failed = failedThresholds(s);
   const regressions = s.baseline?.metrics.filter((m) => m.regression) ?? [];
   const reasons: string[] = [
-    ...failed.map((t) => `threshold <code>${esc(t.metric)} ${esc(t.expr)}</code> failed: measured ${esc(thresholdValue(t))}`),
+    ...failed.map((t) => `threshold <code>${esc(t.metric)} ${esc(t.expr)}</code> failed: measured ${esc(measuredText(t))}`),
     ...(verificationFailed(s) ? [`results differ from sequential execution${s.verification.mismatch ? `: ${esc(s.verification.mismatch)}` : ''}`] : []),
     ...(regressions.length > 0
       ? [`regression against the baseline in ${regressions.map((m) => `${esc(m.metric)} (${esc(signedPct(m.change))})`).join(', ')}: see <a href="#baseline">the comparison</a>`]
@@ -231,12 +228,7 @@ function verificationCheck(s: Summary): string {
   if (!v.checked) return check('warn', 'verification', 'not checked against sequential execution');
   if (v.mismatch) return check('bad', 'verification', `MISMATCH: ${esc(v.mismatch)}`);
   if (verificationFailed(s)) return check('bad', 'verification', 'results differ from sequential execution');
-  const roots =
-    v.rootsCompared === v.blocks
-      ? 'receipts and state roots match'
-      : v.rootsCompared === 0
-        ? 'receipts match (the target reports no state roots)'
-        : `receipts match, and the ${v.rootsCompared} state roots reported`;
+  const roots = matchedText(v);
   return check('ok', 'verification', `${num(v.blocks)} blocks, ${num(v.txs)} tx re-executed sequentially: ${roots}`);
 }
 
@@ -473,7 +465,7 @@ function thresholdsSection(s: Summary): string {
   const rows = s.thresholds
     .map(
       (t) =>
-        `<tr class="${t.ok ? 'ok' : 'bad'}" data-threshold="${esc(t.metric)}" data-ok="${t.ok}"><td class="mark">${t.ok ? '✓' : '✗'}</td><td>${esc(t.metric)}</td><td><code>${esc(t.expr)}</code></td><td class="num">${esc(thresholdValue(t))}</td></tr>`,
+        `<tr class="${t.ok ? 'ok' : 'bad'}" data-threshold="${esc(t.metric)}" data-ok="${t.ok}"><td class="mark">${t.ok ? '✓' : '✗'}</td><td>${esc(t.metric)}</td><td><code>${esc(t.expr)}</code></td><td class="num">${esc(measuredText(t))}</td></tr>`,
     )
     .join('');
   return `<section id="thresholds"><h2>Thresholds</h2><table><thead><tr><th></th><th>metric</th><th>expression</th><th class="num">measured</th></tr></thead><tbody>${rows}</tbody></table></section>`;
@@ -545,14 +537,6 @@ function machineSection(s: Summary): string {
 
 // ---------------------------------------------------------------------------------------------
 // Numbers, worded as the terminal table words them
-
-function thresholdValue(t: ThresholdResult): string {
-  if (t.value === null) return 'no data';
-  if (t.unit === 'ratio') return `${(t.value * 100).toFixed(2)}%`;
-  if (t.unit === 'ms') return `${ms(t.value)} ms`;
-  if (t.unit === 'tx') return `${t.value} tx`;
-  return `${num(t.value, 1)} ${t.unit}`;
-}
 
 function num(x: number, digits = 0): string {
   return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

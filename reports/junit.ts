@@ -18,7 +18,7 @@
  * one, a `time` on every test case.
  */
 import { THRESHOLD_METRICS } from '../core/thresholds.js';
-import { limitText, measuredText, verificationFailed } from './markdown.js';
+import { limitText, measuredText, verificationFailed } from './format.js';
 import type { MetricComparison } from './compare.js';
 import type { Summary } from './summary.js';
 import { renderTable } from './table.js';

@@ -8,9 +8,9 @@
  * a `<details>` in a name swallow the rest of a PR comment.
  */
 import { formatDuration } from '../core/duration.js';
-import { compare, parseThresholdExpr } from '../core/thresholds.js';
 import type { ComparedMetric, Comparison, MetricComparison } from './compare.js';
 import type { Summary } from './summary.js';
+import { limitText, matchedText, measuredText, verificationFailed } from './format.js';
 import type { ThresholdResult } from './thresholds.js';
 
 export function renderMarkdown(s: Summary): string {
@@ -54,9 +54,6 @@ function failureReasons(s: Summary): string[] {
   ].filter(Boolean);
 }
 
-export function verificationFailed(s: Summary): boolean {
-  return s.verification.checked && !(s.verification.stateRootMatches && s.verification.receiptsMatch);
-}
 
 function verdictLine(s: Summary): string {
   const reasons = failureReasons(s);
@@ -119,12 +116,7 @@ function verificationText(s: Summary): string {
   const v = s.verification;
   if (!v.checked) return '⚠️ not checked';
   if (verificationFailed(s)) return `❌ MISMATCH: ${text(v.mismatch ?? 'state roots or receipts differ from sequential execution')}`;
-  const roots =
-    v.rootsCompared === v.blocks
-      ? 'receipts and state roots match'
-      : v.rootsCompared === 0
-        ? 'receipts match (the target reports no state roots)'
-        : `receipts match, and the ${v.rootsCompared} state roots reported`;
+  const roots = matchedText(v);
   return `${v.blocks} blocks, ${v.txs} tx re-executed sequentially: ${roots}`;
 }
 
@@ -178,39 +170,6 @@ function compared(x: number, unit: string): string {
 function pct(x: number): string {
   if (!Number.isFinite(x)) return '–';
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-}
-
-/**
- * The measured value of a threshold, with its unit. Shown with as many decimals as it takes for
- * the shown value to get the same verdict as the real one: `p(99)<250` failing on 250.04 ms must
- * not read "250.0 ms" against a limit the reader then thinks it met… nor 249.96 read "250.0".
- */
-export function measuredText(t: ThresholdResult): string {
-  if (t.value === null) return 'no data';
-  const value = t.value;
-  const expr = parseThresholdExpr(t.metric, t.expr);
-  const base = t.unit === 'ratio' ? 2 : t.unit === 'ms' ? (Math.abs(value) < 10 ? 2 : 1) : t.unit === 'tx' ? 0 : 1;
-  const scale = t.unit === 'ratio' ? 100 : 1;
-  let digits = base;
-  for (; digits < base + 6; digits++) {
-    if ('error' in expr) break;
-    const shown = Number((value * scale).toFixed(digits)) / scale;
-    if (compare(shown, expr.op, expr.limit) === compare(value, expr.op, expr.limit)) break;
-  }
-  return withUnit((value * scale).toFixed(digits), t.unit);
-}
-
-/** The limit of a threshold in the unit its value is shown in: `< 250 ms`, `< 1%`. */
-export function limitText(t: ThresholdResult): string | null {
-  const expr = parseThresholdExpr(t.metric, t.expr);
-  if ('error' in expr) return null;
-  const scale = t.unit === 'ratio' ? 100 : 1;
-  // toPrecision strips the float noise of the scaling (0.07 × 100 = 7.000000000000001).
-  return `${expr.op} ${withUnit(String(Number((expr.limit * scale).toPrecision(12))), t.unit)}`;
-}
-
-function withUnit(n: string, unit: string): string {
-  return unit === 'ratio' ? `${n}%` : `${n} ${unit}`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {

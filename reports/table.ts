@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.js';
+import { matchedText, measuredText } from './format.js';
 import type { Summary } from './summary.js';
 
 export interface TableOptions {
@@ -90,7 +91,7 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
   if (!v.checked) row('verified', yellow('not checked'));
   else if (v.mismatch) row('verified', red(`MISMATCH: ${v.mismatch}`));
   else {
-    const roots = v.rootsCompared === v.blocks ? 'receipts and state roots match' : v.rootsCompared === 0 ? 'receipts match (the target reports no state roots)' : `receipts match, and the ${v.rootsCompared} state roots reported`;
+    const roots = matchedText(v);
     row('verified', `${v.blocks} blocks, ${v.txs} tx re-executed sequentially: ${roots}`);
   }
 
@@ -101,7 +102,7 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
     const exprWidth = Math.max(...s.thresholds.map((th) => th.expr.length));
     for (const th of s.thresholds) {
       const mark = th.ok ? green('✓') : red('✗');
-      const value = th.value === null ? 'no data' : thresholdValue(th.value, th.unit);
+      const value = measuredText(th);
       lines.push(`    ${mark} ${th.metric.padEnd(width)}  ${th.expr.padEnd(exprWidth)}  ${value}`);
     }
   }
@@ -122,12 +123,6 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
   return lines.join('\n') + '\n';
 }
 
-function thresholdValue(value: number, unit: string): string {
-  if (unit === 'ratio') return `${(value * 100).toFixed(2)}%`;
-  if (unit === 'ms') return `${ms(value)} ms`;
-  if (unit === 'tx') return `${value} tx`;
-  return `${num(value, 1)} ${unit}`;
-}
 
 function num(x: number, digits = 0): string {
   return x.toFixed(digits);

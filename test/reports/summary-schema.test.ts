@@ -51,6 +51,12 @@ describe('summary.json and its JSON Schema', () => {
     const md = await runCli(['report', 'two/summary.json', '--format', 'md'], { cwd });
     assert.equal(md.code, 0, md.stderr);
     assert.equal(md.stdout, await readFile(join(cwd, 'two', 'report.md'), 'utf8'));
+    // A baseline of another profile is refused before anything runs, unless the user insists.
+    await writeFile(join(cwd, 'other.yaml'), PROFILE.replace('rate: 400', 'rate: 300'));
+    const other = await runCli(['run', 'other.yaml', '--quiet', '--baseline', 'one/summary.json'], { cwd });
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /--baseline: one\/summary\.json: a summary of another profile \("schema-check", hash [0-9a-f]{12}\) than this run's \("schema-check", hash [0-9a-f]{12}\): their figures are not comparable/);
+    assert.match(other.stderr, /--allow-profile-mismatch/);
     const bad = await runCli(['report', 'two/summary.json', '--format', 'pdf'], { cwd });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--format: expected formats from html, md, junit \(comma-separated\), found "pdf"/);
