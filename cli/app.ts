@@ -13,6 +13,7 @@ import { executorNames } from '../executors/index.js';
 import { DEFAULT_PROFILE } from './commands/common.js';
 import { analyzeCommand, ANALYZE_THREADS, type AnalyzeArgs } from './commands/analyze.js';
 import { conformanceCommand, type ConformanceArgs } from './commands/conformance.js';
+import { capacityCommand, type CapacityArgs } from './commands/capacity.js';
 import { compareCommand, type CompareArgs } from './commands/compare.js';
 import { dashboardsCommand } from './commands/dashboards.js';
 import { reportCommand, type ReportArgs } from './commands/report.js';
@@ -36,7 +37,8 @@ type Chosen =
   | { readonly command: 'conformance'; readonly args: ConformanceArgs }
   | { readonly command: 'dashboards'; readonly args: { readonly out?: string } }
   | { readonly command: 'report'; readonly args: ReportArgs }
-  | { readonly command: 'compare'; readonly args: CompareArgs };
+  | { readonly command: 'compare'; readonly args: CompareArgs }
+  | { readonly command: 'capacity'; readonly args: CapacityArgs };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
 Profiles: docs/PROFILES.md. Thresholds can name: ${THRESHOLD_METRIC_NAMES.join(', ')}.`;
@@ -271,6 +273,36 @@ function parser(onChosen: (c: Chosen) => void): Argv {
         }),
     )
     .command(
+      'capacity <profile>',
+      'the highest rate the target sustains within the profile\'s SLO, the knee, thread scaling, and predictions for more cores',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true, describe: 'profile file (YAML) with latency or rate thresholds: the SLO' })
+          .option('target', { type: 'string', describe: 'inproc, or the URL of a target server (ws://… or http://…)' })
+          .option('executor', { type: 'string', describe: `executor: ${executorNames.join(', ')}` })
+          .option('max-threads', { type: 'number', describe: 'measure thread scaling up to this many threads [default: the machine\'s cores]' })
+          .option('max-rate', { type: 'number', describe: 'never offer more than this, tx/s [default: 1000000]' })
+          .option('out', { type: 'string', describe: 'directory for capacity.json [default: .]' })
+          .option('json', { type: 'boolean', default: false, describe: 'print capacity.json to stdout instead of the table' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines' }),
+      (a) =>
+        onChosen({
+          command: 'capacity',
+          args: {
+            profile: String(a.profile),
+            json: a.json === true,
+            quiet: a.quiet === true,
+            ...defined({
+              target: str(a.target),
+              executor: str(a.executor),
+              maxThreads: a['max-threads'] === undefined ? undefined : Number(a['max-threads']),
+              maxRate: a['max-rate'] === undefined ? undefined : Number(a['max-rate']),
+              out: str(a.out),
+            }),
+          },
+        }),
+    )
+    .command(
       'dashboards',
       'write the Grafana dashboards, Prometheus config and rules, and provisioning files (generated from code)',
       (y) => y.option('out', { type: 'string', describe: 'write them under this directory [default: the repository\'s dashboards/]' }),
@@ -285,7 +317,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('summary', { type: 'boolean', default: false, describe: 'the schema of summary.json instead of the profile\'s' }),
       (a) => onChosen({ command: 'schema', args: { summary: a.summary === true, ...defined({ out: str(a.out) }) } }),
     )
-    .demandCommand(1, 'name a command: run, report, compare, serve, conformance, validate, record, analyze, bench, dashboards or schema')
+    .demandCommand(1, 'name a command: run, report, compare, capacity, serve, conformance, validate, record, analyze, bench, dashboards or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -346,6 +378,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await reportCommand(chosen.args, env);
       case 'compare':
         return await compareCommand(chosen.args, env);
+      case 'capacity':
+        return await capacityCommand(chosen.args, env);
     }
   } catch (e) {
     return reportError(e, env);

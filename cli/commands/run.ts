@@ -49,7 +49,7 @@ export interface RunArgs extends ProfileOverrides {
   readonly report?: string;
 }
 
-interface Plan {
+export interface Plan {
   readonly loaded: LoadedProfile;
   readonly workload: Workload;
   readonly schedule: Schedule;
@@ -148,7 +148,7 @@ function abortOnFail(profile: Plan['loaded']['profile']): { abortCheck?: (view: 
   return { abortCheck: (view) => abortReason(aborting, metricSource(view), view.measuredMs) };
 }
 
-interface OnceOptions {
+export interface OnceOptions {
   readonly runId: string;
   readonly workItersPerUs: number;
   readonly interrupt: AbortController;
@@ -157,7 +157,7 @@ interface OnceOptions {
 }
 
 /** One run of the plan: its summary (not yet written), and its metrics. */
-async function runOnce(args: RunArgs, env: CliEnv, plan: Plan, o: OnceOptions): Promise<{ summary: Summary; interrupted: boolean; metrics: RunMetrics | undefined }> {
+export async function runOnce(args: RunArgs, env: CliEnv, plan: Plan, o: OnceOptions): Promise<{ summary: Summary; interrupted: boolean; metrics: RunMetrics | undefined }> {
   const { profile, file } = plan.loaded;
   await plan.trace?.source.ready;
   const target = createTarget(profile.target, { verify: args.verify });
@@ -232,10 +232,15 @@ export function checkThreads(executor: string, threads: number, env: CliEnv): vo
 
 async function profilePlan(args: RunArgs, env: CliEnv): Promise<Plan> {
   const loaded = await loadUserProfile(env, args.profile ?? DEFAULT_PROFILE, args);
-  const { profile } = loaded;
   if (args.speed !== undefined) {
     throw new ParabenchError('USAGE', '--speed: applies only when replaying a trace (--trace FILE)');
   }
+  return planOf(loaded);
+}
+
+/** The traffic and timing of a loaded profile. */
+export function planOf(loaded: LoadedProfile): Plan {
+  const { profile } = loaded;
   return {
     loaded,
     workload: createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize }),

@@ -19,7 +19,7 @@ export async function validateCommand(args: ValidateArgs, env: CliEnv): Promise<
   const workload = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
   const schedule = createSchedule(profile.schedule, profile.warmup + profile.duration, profile.seed);
   const t = profile.target;
-  const thresholds = Object.entries(profile.thresholds).flatMap(([metric, exprs]) => (exprs ?? []).map((e) => `${metric} ${e}`));
+  const thresholds = Object.entries(profile.thresholds).flatMap(([metric, specs]) => (specs ?? []).map((s) => `${metric} ${s.threshold}${s.abortOnFail ? ` (abortOnFail${s.delayAbortEvalMs > 0 ? ` after ${s.delayAbortEvalMs} ms` : ""})` : ""}`));
   const lines = [
     `${file}: valid profile "${profile.name}"`,
     `  workload    ${workload.description}`,
