@@ -76,7 +76,11 @@ export function predictCapacity(loaded: LoadedProfile, scaling: readonly Scaling
   const table: Prediction[] = threads.map((t) => {
     const m = at(t);
     const u = predictUsl(fit, t);
-    return { threads: t, measured: m.length > 0 ? mean(m.map((p) => p.tps)) : null, usl: { tps: u.tps, low: u.low, high: u.high }, simulation: simulate(t) };
+    // σ's interval may reach below 0 (superlinear scaling): no executor beats linear scaling of its
+    // one-thread throughput, so that is where the band stops.
+    const linear = fit.lambda * t;
+    const high = u.high === null ? (u.tps === null ? null : linear) : Math.min(u.high, linear);
+    return { threads: t, measured: m.length > 0 ? mean(m.map((p) => p.tps)) : null, usl: { tps: u.tps === null ? null : Math.min(u.tps, linear), low: u.low, high }, simulation: simulate(t) };
   });
   const two = at(2);
   const check = two.length > 0 ? { threads: 2, predicted: simulate(2), measured: mean(two.map((p) => p.tps)), error: simulate(2) / mean(two.map((p) => p.tps)) - 1 } : null;
@@ -92,6 +96,7 @@ export function predictCapacity(loaded: LoadedProfile, scaling: readonly Scaling
     `  USL: λ ${fmt(fit.lambda)} tx/s, σ ${fit.sigma.value.toFixed(4)}${fit.sigma.low !== null ? ` [${fit.sigma.low.toFixed(4)} … ${(fit.sigma.high ?? NaN).toFixed(4)}]` : ''}, κ ${fit.identified.kappa ? fit.kappa.value.toExponential(2) : 'not identified (fixed at 0)'}`,
     ...fit.assumptions.map((a) => `    assumes: ${a}`),
     ...fit.notes.map((n) => `    note: ${n}`),
+    '    note: the band stops at linear scaling of the measured T=1 throughput (N·λ): no executor does better',
     `  simulation: list scheduling of ${blocks.length} blocks of the profile's traffic on T virtual cores`,
     ...simulationNotes.map((a) => `    assumes: ${a}`),
     check

@@ -62,6 +62,84 @@ export const PAGE_SCRIPT = String.raw`
     };
   }
 
+  // Shaded stretches of x with a label (the capacity report's failing rates): painted under the data.
+  function regionsPlugin(regions) {
+    return {
+      hooks: {
+        drawClear: function (u) {
+          var ctx = u.ctx;
+          var left = u.bbox.left;
+          var right = u.bbox.left + u.bbox.width;
+          ctx.save();
+          for (var i = 0; i < regions.length; i++) {
+            var r = regions[i];
+            var x0 = Math.max(left, u.valToPos(r.from, 'x', true));
+            var x1 = r.to === null ? right : Math.min(right, u.valToPos(r.to, 'x', true));
+            if (x1 <= x0) continue;
+            ctx.fillStyle = r.fill;
+            ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+            ctx.fillStyle = 'rgba(60, 60, 60, 0.8)';
+            ctx.font = Math.round(11 * devicePixelRatio) + 'px system-ui, sans-serif';
+            ctx.textBaseline = 'top';
+            ctx.fillText(r.label, x0 + 4 * devicePixelRatio, u.bbox.top + 4 * devicePixelRatio);
+          }
+          ctx.restore();
+        },
+      },
+    };
+  }
+
+  // Lines across the plot at a y (a limit such as an SLO) or an x (a point such as a knee), labelled
+  // on the line itself, because a legend entry cannot say where a constant sits.
+  function rulesPlugin(rules) {
+    return {
+      hooks: {
+        draw: function (u) {
+          var ctx = u.ctx;
+          var px = devicePixelRatio;
+          var left = u.bbox.left;
+          var top = u.bbox.top;
+          var right = left + u.bbox.width;
+          var bottom = top + u.bbox.height;
+          ctx.save();
+          ctx.font = Math.round(11 * px) + 'px system-ui, sans-serif';
+          for (var i = 0; i < rules.length; i++) {
+            var r = rules[i];
+            var p = Math.round(u.valToPos(r.value, r.axis === 'x' ? 'x' : 'y', true));
+            var inside = r.axis === 'x' ? p >= left && p <= right : p >= top && p <= bottom;
+            if (!inside) continue;
+            ctx.strokeStyle = r.color;
+            ctx.lineWidth = 1.5 * px;
+            ctx.setLineDash((r.dash || []).map(function (d) { return d * px; }));
+            ctx.beginPath();
+            if (r.axis === 'x') {
+              ctx.moveTo(p, top);
+              ctx.lineTo(p, bottom);
+            } else {
+              ctx.moveTo(left, p);
+              ctx.lineTo(right, p);
+            }
+            ctx.stroke();
+            ctx.setLineDash([]);
+            ctx.fillStyle = r.color;
+            var w = ctx.measureText(r.label).width;
+            if (r.axis === 'x') {
+              // Beside the line, near the top; on its left when the right would leave the plot.
+              var lx = p + 4 * px + w <= right ? p + 4 * px : p - 4 * px - w;
+              ctx.textBaseline = 'top';
+              ctx.fillText(r.label, lx, top + 18 * px);
+            } else {
+              // Just above the line, at the left end, where rising curves usually are not yet.
+              ctx.textBaseline = 'bottom';
+              ctx.fillText(r.label, left + 6 * px, p - 3 * px);
+            }
+          }
+          ctx.restore();
+        },
+      },
+    };
+  }
+
   // Writes each bar's value above it: a bar chart of four numbers is read, not eyeballed.
   function barLabelsPlugin(unit) {
     return {
@@ -104,6 +182,16 @@ export const PAGE_SCRIPT = String.raw`
       xAxis.grid = { show: false };
       xSeries.value = function (u, v) { return v === null ? '–' : cats[v] || ''; };
       xScale.range = function () { return [-0.5, cats.length - 0.5]; };
+    } else if (kind === 'linear' || kind === 'log2') {
+      var xUnit = spec.x.unit ? ' ' + spec.x.unit : '';
+      xSeries.value = function (u, v) { return v === null ? '–' : fmt(v) + xUnit; };
+      xAxis.values = function (u, splits) { return splits.map(fmt); };
+      if (kind === 'log2') {
+        xScale.distr = 3;
+        xScale.log = 2;
+        // uPlot's own log ticks fill in between powers; thread counts read best as 1, 2, 4, 8...
+        if (spec.x.ticks) xAxis.splits = function () { return spec.x.ticks; };
+      }
     } else {
       xSeries.value = function (u, v) { return v === null ? '–' : fmt(v) + ' s'; };
     }
@@ -117,10 +205,13 @@ export const PAGE_SCRIPT = String.raw`
         var o = {
           label: s.label,
           stroke: s.color,
-          width: 2,
+          width: s.width === undefined ? 2 : s.width,
           value: function (u, v) { return v === null || v === undefined ? '–' : fmt(v) + (s.unit ? ' ' + s.unit : ''); },
         };
         if (s.dash) o.dash = s.dash;
+        if (s.line === false) o.paths = function () { return null; };
+        if (s.points) o.points = { show: true, size: s.points.size, width: 1.5, stroke: s.color, fill: s.points.fill || s.color };
+        else if (s.line === false) o.points = { show: true };
         if (spec.bars) {
           o.fill = s.color;
           o.paths = uPlot.paths.bars({ size: [0.55, 90], align: 0 });
@@ -132,9 +223,12 @@ export const PAGE_SCRIPT = String.raw`
     var plugins = [];
     if (spec.phases) plugins.push(phasesPlugin(spec.phases));
     if (spec.bars) plugins.push(barLabelsPlugin(spec.y.suffix || ''));
-    return {
+    if (spec.regions) plugins.push(regionsPlugin(spec.regions));
+    if (spec.rules) plugins.push(rulesPlugin(spec.rules));
+    // uPlot numbers series from 1 (0 is x); the spec numbers them from 0.
+    var opts = {
       width: width,
-      height: HEIGHT,
+      height: heightOf(spec),
       scales: { x: xScale, y: { range: zeroBased } },
       axes: [
         xAxis,
@@ -153,12 +247,28 @@ export const PAGE_SCRIPT = String.raw`
       // Bars carry their values as labels; a legend that only fills in on hover would repeat them.
       legend: { live: kind !== 'categories' },
     };
+    // uPlot numbers series from 1 (0 is x); the spec numbers them from 0.
+    if (spec.bands) opts.bands = spec.bands.map(function (b) { return { series: [b.upper + 1, b.lower + 1], fill: b.fill }; });
+    return opts;
+  }
+
+  function heightOf(spec) {
+    return spec.height || HEIGHT;
+  }
+
+  // By attribute, not by a selector built from the id: an id is then never CSS syntax.
+  function containerOf(id) {
+    var figures = document.querySelectorAll('[data-chart]');
+    for (var i = 0; i < figures.length; i++) {
+      if (figures[i].getAttribute('data-chart') === id) return figures[i].querySelector('.chart-canvas');
+    }
+    return null;
   }
 
   var charts = data.charts || [];
   for (var c = 0; c < charts.length; c++) {
     (function (spec) {
-      var el = document.querySelector('[data-chart="' + spec.id + '"] .chart-canvas');
+      var el = containerOf(spec.id);
       if (!el) throw new Error('parabench: no container for chart ' + spec.id);
       var width = Math.max(280, el.clientWidth);
       var plot = new uPlot(options(spec, width), spec.data, el);
@@ -170,7 +280,7 @@ export const PAGE_SCRIPT = String.raw`
           var w = Math.max(280, el.clientWidth);
           if (w !== last) {
             last = w;
-            plot.setSize({ width: w, height: HEIGHT });
+            plot.setSize({ width: w, height: heightOf(spec) });
           }
         }).observe(el);
       }

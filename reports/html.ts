@@ -17,7 +17,13 @@ import { matchedText, measuredText, verificationFailed } from './format.js';
 import type { Summary } from './summary.js';
 import type { ThresholdResult } from './thresholds.js';
 
-export type ChartId = 'tps' | 'latency' | 'distribution' | 'outcomes' | 'executor';
+/**
+ * A chart's id: its figure's `data-chart` and `id="chart-…"`. A string, because other pages (the
+ * capacity report) draw their own charts with the same script.
+ */
+export type ChartId = string;
+
+type RunChartId = 'tps' | 'latency' | 'distribution' | 'outcomes' | 'executor';
 
 export interface SeriesSpec {
   readonly label: string;
@@ -25,19 +31,30 @@ export interface SeriesSpec {
   /** Shown after values in the legend. */
   readonly unit: string;
   readonly dash?: readonly number[];
+  /** Stroke width in CSS pixels; 2 by default. */
+  readonly width?: number;
+  /** false: markers only, for samples that a line between would misrepresent (repeated runs). */
+  readonly line?: boolean;
+  /** Markers at every value, `size` px across, filled with `fill` (the series colour by default). */
+  readonly points?: { readonly size: number; readonly fill?: string };
 }
 
 /** One chart as the page script draws it: data[0] is x, data[i] the values of series[i - 1]. */
-export interface ChartSpec {
-  readonly id: ChartId;
+export interface ChartSpec<Id extends string = ChartId> {
+  readonly id: Id;
   readonly x: {
     readonly label: string;
     /** The x value's name in the legend. */
     readonly legend: string;
-    /** seconds: plain numbers; nines: -log10(1 - q), ticked at `ticks`; categories: bar index into `categories`. */
-    readonly kind: 'seconds' | 'nines' | 'categories';
+    /**
+     * seconds: plain numbers; nines: -log10(1 - q), ticked at `ticks`; categories: bar index into
+     * `categories`; linear: plain numbers in `unit`; log2: a base-2 log scale in `unit`, ticked at `ticks`.
+     */
+    readonly kind: 'seconds' | 'nines' | 'categories' | 'linear' | 'log2';
     readonly ticks?: readonly number[];
     readonly categories?: readonly string[];
+    /** After x values in the legend (linear and log2). */
+    readonly unit?: string;
     /** Fixed ends of the x axis; by default uPlot fits the data. */
     readonly range?: readonly [number, number];
   };
@@ -47,6 +64,14 @@ export interface ChartSpec {
   /** Stretches of the run (warm-up, measured, drain), seconds from its start. */
   readonly phases?: readonly { readonly label: string; readonly from: number; readonly to: number }[];
   readonly bars?: boolean;
+  /** Plot height in CSS pixels; 260 by default. */
+  readonly height?: number;
+  /** Filled areas between two series (indices into `series`), such as a prediction's interval. */
+  readonly bands?: readonly { readonly upper: number; readonly lower: number; readonly fill: string }[];
+  /** Straight labelled lines across the plot: a limit (y) or a point of interest (x). */
+  readonly rules?: readonly { readonly axis: 'x' | 'y'; readonly value: number; readonly label: string; readonly color: string; readonly dash?: readonly number[] }[];
+  /** Shaded stretches of x, labelled at their top left; `to` null reaches the right edge. */
+  readonly regions?: readonly { readonly from: number; readonly to: number | null; readonly label: string; readonly fill: string }[];
 }
 
 /** What the data island holds; the test reads it back from the page. */
@@ -56,7 +81,8 @@ export interface ReportData {
   readonly charts: readonly ChartSpec[];
 }
 
-type Chart = { readonly spec: ChartSpec; readonly note: string } | { readonly id: ChartId; readonly absent: string };
+/** A chart to show, with the caption under it (HTML), or why it is left out (text). */
+export type Chart<Id extends string = ChartId> = { readonly spec: ChartSpec<Id>; readonly note: string } | { readonly id: Id; readonly absent: string };
 
 const COLORS = {
   offered: '#8a8a8a',
@@ -78,30 +104,20 @@ const COLORS = {
  * HDR histogram, whose decoder is WebAssembly.
  */
 export async function renderHtml(summary: Summary): Promise<string> {
-  const [uplotJs, uplotCss] = await uplotAssets();
-  const charts: Chart[] = [tpsChart(summary), latencyChart(summary), await distributionChart(summary), outcomesChart(summary), executorChart(summary)];
+  const charts: Chart<RunChartId>[] = [tpsChart(summary), latencyChart(summary), await distributionChart(summary), outcomesChart(summary), executorChart(summary)];
   const data: ReportData = {
     schema: 'parabench.html/v1',
     profile: summary.profile.name,
-    charts: charts.flatMap((c) => ('spec' in c ? [c.spec] : [])),
+    charts: chartSpecs(charts),
   };
-  const title = `parabench · ${summary.profile.name} · ${summary.passed ? 'PASSED' : 'FAILED'}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="parabench ${esc(summary.parabench.version)}">
-<title>${esc(title)}</title>
-<style>${uplotCss}</style>
-<style>${PAGE_CSS}</style>
-</head>
-<body>
-<main>
-${verdictSection(summary)}
+  return renderPage({
+    title: `parabench · ${summary.profile.name} · ${summary.passed ? 'PASSED' : 'FAILED'}`,
+    version: summary.parabench.version,
+    data,
+    main: `${verdictSection(summary)}
 <section id="charts" aria-label="charts">
 <h2>Over the run</h2>
-${charts.map(chartSection).join('\n')}
+${charts.map((c) => chartFigure(c, CHART_TITLES[chartIdOf(c)])).join('\n')}
 </section>
 ${baselineSection(summary)}
 ${thresholdsSection(summary)}
@@ -109,9 +125,45 @@ ${figuresSection(summary)}
 ${errorsSection(summary)}
 ${profileSection(summary)}
 ${machineSection(summary)}
-<footer>parabench ${esc(summary.parabench.version)} · ${esc(summary.schema)} · charts by uPlot (MIT)</footer>
+<footer>parabench ${esc(summary.parabench.version)} · ${esc(summary.schema)} · charts by uPlot (MIT)</footer>`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page: shared by every HTML report parabench writes
+
+export interface Page {
+  /** Plain text: escaped here. */
+  readonly title: string;
+  /** The parabench version, for the generator tag. */
+  readonly version: string;
+  /** What goes in <main>: HTML, every outside string in it already escaped. */
+  readonly main: string;
+  /** The data island; the page script draws `charts`, one per `[data-chart]` figure in `main`. */
+  readonly data: { readonly charts: readonly ChartSpec[] };
+  /** CSS of this page only, after the shared PAGE_CSS. */
+  readonly css?: string;
+}
+
+/** A self-contained page: uPlot, its CSS, the data and the page script all inline. */
+export async function renderPage(p: Page): Promise<string> {
+  const [uplotJs, uplotCss] = await uplotAssets();
+  if (p.css !== undefined && /<\/style/i.test(p.css)) throw new Error('page CSS contains "</style": it would end its element');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="parabench ${esc(p.version)}">
+<title>${esc(p.title)}</title>
+<style>${uplotCss}</style>
+<style>${PAGE_CSS}</style>
+${p.css !== undefined ? `<style>${p.css}</style>\n` : ''}</head>
+<body>
+<main>
+${p.main}
 </main>
-<script type="application/json" id="parabench-data">${jsonForScript(data)}</script>
+<script type="application/json" id="parabench-data">${jsonForScript(p.data)}</script>
 <script>${uplotJs}</script>
 <script>${PAGE_SCRIPT}</script>
 </body>
@@ -119,11 +171,20 @@ ${machineSection(summary)}
 `;
 }
 
+/** The specs of the charts that are shown, in order: what the data island carries. */
+export function chartSpecs<Id extends string>(charts: readonly Chart<Id>[]): ChartSpec<Id>[] {
+  return charts.flatMap((c) => ('spec' in c ? [c.spec] : []));
+}
+
+function chartIdOf<Id extends string>(c: Chart<Id>): Id {
+  return 'spec' in c ? c.spec.id : c.id;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Escaping
 
 /** Text and attribute values: every string that came from a profile, a target or an error goes through this. */
-function esc(text: string): string {
+export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -132,7 +193,7 @@ function esc(text: string): string {
  * confuse the element; `\u003c` is the same string to JSON.parse, and `<\/` would be too, but
  * escaping every `<` also covers the comment forms. `>` and `&` go for good measure.
  */
-function jsonForScript(value: unknown): string {
+export function jsonForScript(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
@@ -141,7 +202,8 @@ function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-async function uplotAssets(): Promise<[string, string]> {
+/** uPlot's script (its license notice first) and CSS, safe to inline in <script> and <style>. */
+export async function uplotAssets(): Promise<[string, string]> {
   const require = createRequire(import.meta.url);
   const [js, css, license] = await Promise.all([
     readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
@@ -240,16 +302,16 @@ function warningsBlock(s: Summary): string {
 // ---------------------------------------------------------------------------------------------
 // Charts
 
-function chartSection(c: Chart): string {
-  const id = 'spec' in c ? c.spec.id : c.id;
-  const title = CHART_TITLES[id];
+/** A chart's figure: the script draws into its .chart-canvas; `title` is HTML. */
+export function chartFigure(c: Chart, title: string): string {
+  const id = esc(chartIdOf(c));
   if (!('spec' in c)) {
     return `<figure class="chart absent" id="chart-${id}" data-chart="${id}" data-absent="true"><h3>${title}</h3><p class="absent-why">Not shown: ${esc(c.absent)}.</p></figure>`;
   }
   return `<figure class="chart" id="chart-${id}" data-chart="${id}"><h3>${title}</h3><div class="chart-canvas"></div><figcaption>${c.note}</figcaption></figure>`;
 }
 
-const CHART_TITLES: Record<ChartId, string> = {
+const CHART_TITLES: Record<RunChartId, string> = {
   tps: 'Throughput: offered, sent and committed per second',
   latency: 'Latency over time: p50 and p99 per second',
   distribution: 'Latency distribution: percentile curve',
@@ -278,7 +340,7 @@ function runRange(s: Summary): readonly [number, number] {
   return [first ? first.t : 0, last ? last.t + 1 : 1];
 }
 
-function tpsChart(s: Summary): Chart {
+function tpsChart(s: Summary): Chart<RunChartId> {
   if (s.windows.length === 0) return { id: 'tps', absent: 'the run recorded no per-second windows (it ended within its first second)' };
   const w = s.windows;
   return {
@@ -298,7 +360,7 @@ function tpsChart(s: Summary): Chart {
   };
 }
 
-function latencyChart(s: Summary): Chart {
+function latencyChart(s: Summary): Chart<RunChartId> {
   const w = s.windows;
   if (!w.some((x) => x.latencyP50Ms !== null || x.latencyP99Ms !== null)) return { id: 'latency', absent: 'no second of the run had a receipt to time' };
   return {
@@ -317,7 +379,7 @@ function latencyChart(s: Summary): Chart {
   };
 }
 
-async function distributionChart(s: Summary): Promise<Chart> {
+async function distributionChart(s: Summary): Promise<Chart<RunChartId>> {
   const l = s.latencyMs;
   if (l.count === 0) return { id: 'distribution', absent: 'no transaction of the measured window got a receipt, so there is no latency to show' };
   let points: { x: number; y: number }[];
@@ -372,7 +434,7 @@ async function hdrCurve(encoded: string, count: number): Promise<{ x: number; y:
   }
 }
 
-function outcomesChart(s: Summary): Chart {
+function outcomesChart(s: Summary): Chart<RunChartId> {
   if (s.windows.length === 0) return { id: 'outcomes', absent: 'the run recorded no per-second windows (it ended within its first second)' };
   const w = s.windows;
   return {
@@ -394,7 +456,7 @@ function outcomesChart(s: Summary): Chart {
   };
 }
 
-function executorChart(s: Summary): Chart {
+function executorChart(s: Summary): Chart<RunChartId> {
   const e = s.executor;
   const b = s.bound;
   if (!e) return { id: 'executor', absent: 'the target reported no executor figures (a network target that keeps them to itself)' };
@@ -538,16 +600,16 @@ function machineSection(s: Summary): string {
 // ---------------------------------------------------------------------------------------------
 // Numbers, worded as the terminal table words them
 
-function num(x: number, digits = 0): string {
+export function num(x: number, digits = 0): string {
   return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function ms(x: number | null): string {
+export function ms(x: number | null): string {
   if (x === null) return '–';
   return x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
 }
 
-function pct(x: number): string {
+export function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
@@ -567,7 +629,8 @@ function round(x: number, digits: number): number {
 
 // ---------------------------------------------------------------------------------------------
 
-const PAGE_CSS = `
+/** The look every parabench page shares: the verdict box, sections, tables, chart figures. */
+export const PAGE_CSS = `
 :root { color-scheme: light; --fg: #1d1d1f; --dim: #666; --line: #e3e3e3; --ok: #1e7e34; --bad: #c62828; --warn: #a15c00; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: var(--fg); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
