@@ -104,7 +104,7 @@ export function predictCapacity(loaded: LoadedProfile, scaling: readonly Scaling
       : '  check: no T=2 measurement to check against',
   ];
   return {
-    usl: fit,
+    usl: { ...fit, notes: [...fit.notes, 'the band stops at linear scaling of the measured T=1 throughput (N·λ): no executor does better'] },
     simulation: { overheadPerTxUs, overheadPerBlockUs, blocks: blocks.length, assumptions: simulationNotes },
     table,
     check,

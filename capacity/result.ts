@@ -8,6 +8,7 @@ export const CAPACITY_SCHEMA = 'parabench.capacity/v1';
 
 export interface CapacityResult {
   readonly schema: typeof CAPACITY_SCHEMA;
+  readonly parabench: { readonly version: string };
   readonly profile: { readonly name: string; readonly file: string; readonly slo: readonly string[] };
   readonly target: string;
   readonly executor: string;

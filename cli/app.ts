@@ -283,6 +283,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('max-threads', { type: 'number', describe: 'measure thread scaling up to this many threads [default: the machine\'s cores]' })
           .option('max-rate', { type: 'number', describe: 'never offer more than this, tx/s [default: 1000000]' })
           .option('out', { type: 'string', describe: 'directory for capacity.json [default: .]' })
+          .option('report', { type: 'string', describe: 'html: also write capacity.html (latency against rate, throughput against threads)' })
           .option('json', { type: 'boolean', default: false, describe: 'print capacity.json to stdout instead of the table' })
           .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines' }),
       (a) =>
@@ -298,6 +299,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
               maxThreads: a['max-threads'] === undefined ? undefined : Number(a['max-threads']),
               maxRate: a['max-rate'] === undefined ? undefined : Number(a['max-rate']),
               out: str(a.out),
+              report: str(a.report),
             }),
           },
         }),

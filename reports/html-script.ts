@@ -29,6 +29,13 @@ export const PAGE_SCRIPT = String.raw`
     return p.toFixed(Math.max(0, Math.ceil(x - 1e-9) - 2));
   }
 
+  // Wide enough for the longest tick label (7 digits and their commas need more than 60 px).
+  function yAxisSize(u, values) {
+    var longest = 0;
+    for (var i = 0; values && i < values.length; i++) longest = Math.max(longest, String(values[i]).length);
+    return Math.max(60, Math.ceil(longest * 7.5) + 16);
+  }
+
   function zeroBased(u, min, max) {
     var top = max === null || !isFinite(max) || max <= 0 ? 1 : max * 1.1;
     return [0, top];
@@ -62,27 +69,48 @@ export const PAGE_SCRIPT = String.raw`
     };
   }
 
-  // Shaded stretches of x with a label (the capacity report's failing rates): painted under the data.
+  // Shaded stretches of x with a label (the capacity report's failing rates): the shade under the
+  // data, the label over the grid and the data, so neither hides it.
   function regionsPlugin(regions) {
+    function each(u, fn) {
+      var left = u.bbox.left;
+      var right = u.bbox.left + u.bbox.width;
+      for (var i = 0; i < regions.length; i++) {
+        var r = regions[i];
+        var x0 = Math.max(left, u.valToPos(r.from, 'x', true));
+        var x1 = r.to === null ? right : Math.min(right, u.valToPos(r.to, 'x', true));
+        if (x1 > x0) fn(r, x0, x1, right);
+      }
+    }
     return {
       hooks: {
         drawClear: function (u) {
           var ctx = u.ctx;
-          var left = u.bbox.left;
-          var right = u.bbox.left + u.bbox.width;
           ctx.save();
-          for (var i = 0; i < regions.length; i++) {
-            var r = regions[i];
-            var x0 = Math.max(left, u.valToPos(r.from, 'x', true));
-            var x1 = r.to === null ? right : Math.min(right, u.valToPos(r.to, 'x', true));
-            if (x1 <= x0) continue;
+          each(u, function (r, x0, x1) {
             ctx.fillStyle = r.fill;
             ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
-            ctx.fillStyle = 'rgba(60, 60, 60, 0.8)';
-            ctx.font = Math.round(11 * devicePixelRatio) + 'px system-ui, sans-serif';
-            ctx.textBaseline = 'top';
-            ctx.fillText(r.label, x0 + 4 * devicePixelRatio, u.bbox.top + 4 * devicePixelRatio);
-          }
+          });
+          ctx.restore();
+        },
+        draw: function (u) {
+          var ctx = u.ctx;
+          var px = devicePixelRatio;
+          ctx.save();
+          // uPlot leaves the context as its last axis left it (right-aligned, for one).
+          ctx.textAlign = 'left';
+          ctx.textBaseline = 'top';
+          ctx.font = Math.round(11 * px) + 'px system-ui, sans-serif';
+          each(u, function (r, x0, x1, right) {
+            // A narrow region at the right edge keeps its label inside the plot, ending at the edge.
+            var w = ctx.measureText(r.label).width;
+            var lx = x0 + 4 * px + w <= right ? x0 + 4 * px : right - 4 * px - w;
+            var ly = u.bbox.top + 4 * px;
+            ctx.fillStyle = 'rgba(255, 255, 255, 0.8)';
+            ctx.fillRect(lx - 2 * px, ly - 1 * px, w + 4 * px, 14 * px);
+            ctx.fillStyle = 'rgba(60, 60, 60, 0.9)';
+            ctx.fillText(r.label, lx, ly);
+          });
           ctx.restore();
         },
       },
@@ -103,6 +131,8 @@ export const PAGE_SCRIPT = String.raw`
           var bottom = top + u.bbox.height;
           ctx.save();
           ctx.font = Math.round(11 * px) + 'px system-ui, sans-serif';
+          ctx.textAlign = 'left';
+          var xRules = 0;
           for (var i = 0; i < rules.length; i++) {
             var r = rules[i];
             var p = Math.round(u.valToPos(r.value, r.axis === 'x' ? 'x' : 'y', true));
@@ -127,7 +157,8 @@ export const PAGE_SCRIPT = String.raw`
               // Beside the line, near the top; on its left when the right would leave the plot.
               var lx = p + 4 * px + w <= right ? p + 4 * px : p - 4 * px - w;
               ctx.textBaseline = 'top';
-              ctx.fillText(r.label, lx, top + 18 * px);
+              // Each x rule's label a row lower than the last, so two close lines stay legible.
+              ctx.fillText(r.label, lx, top + (18 + 14 * xRules++) * px);
             } else {
               // Just above the line, at the left end, where rising curves usually are not yet.
               ctx.textBaseline = 'bottom';
@@ -209,8 +240,10 @@ export const PAGE_SCRIPT = String.raw`
           value: function (u, v) { return v === null || v === undefined ? '–' : fmt(v) + (s.unit ? ' ' + s.unit : ''); },
         };
         if (s.dash) o.dash = s.dash;
+        if (s.spanGaps) o.spanGaps = true;
         if (s.line === false) o.paths = function () { return null; };
-        if (s.points) o.points = { show: true, size: s.points.size, width: 1.5, stroke: s.color, fill: s.points.fill || s.color };
+        if (s.points && s.points.size === 0) o.points = { show: false };
+        else if (s.points) o.points = { show: true, size: s.points.size, width: 1.5, stroke: s.color, fill: s.points.fill || s.color };
         else if (s.line === false) o.points = { show: true };
         if (spec.bars) {
           o.fill = s.color;
@@ -225,11 +258,10 @@ export const PAGE_SCRIPT = String.raw`
     if (spec.bars) plugins.push(barLabelsPlugin(spec.y.suffix || ''));
     if (spec.regions) plugins.push(regionsPlugin(spec.regions));
     if (spec.rules) plugins.push(rulesPlugin(spec.rules));
-    // uPlot numbers series from 1 (0 is x); the spec numbers them from 0.
     var opts = {
       width: width,
       height: heightOf(spec),
-      scales: { x: xScale, y: { range: zeroBased } },
+      scales: { x: xScale, y: { range: spec.y.max ? function () { return [0, spec.y.max]; } : zeroBased } },
       axes: [
         xAxis,
         {
@@ -237,7 +269,7 @@ export const PAGE_SCRIPT = String.raw`
           labelSize: 30,
           stroke: '#444',
           grid: { stroke: '#eee' },
-          size: 60,
+          size: yAxisSize,
           values: function (u, splits) { return splits.map(fmt); },
         },
       ],
@@ -272,6 +304,13 @@ export const PAGE_SCRIPT = String.raw`
       if (!el) throw new Error('parabench: no container for chart ' + spec.id);
       var width = Math.max(280, el.clientWidth);
       var plot = new uPlot(options(spec, width), spec.data, el);
+      // Band edges are read in the tables; in the legend they would only crowd the line they frame.
+      for (var k = 0; k < spec.series.length; k++) {
+        if (spec.series[k].legend === false) {
+          var entry = el.querySelectorAll('.u-legend .u-series')[k + 1];
+          if (entry) entry.style.display = 'none';
+        }
+      }
       el.setAttribute('data-rendered', 'true');
       // Charts follow the page's width (a laptop, a phone, a printed page).
       if (typeof ResizeObserver === 'function') {

@@ -35,8 +35,15 @@ export interface SeriesSpec {
   readonly width?: number;
   /** false: markers only, for samples that a line between would misrepresent (repeated runs). */
   readonly line?: boolean;
-  /** Markers at every value, `size` px across, filled with `fill` (the series colour by default). */
+  /**
+   * Markers at every value, `size` px across, filled with `fill` (the series colour by default);
+   * size 0: none, even where uPlot would show them on sparse data.
+   */
   readonly points?: { readonly size: number; readonly fill?: string };
+  /** Draws the line across nulls: for a series known at only some of the x (predictions at some thread counts). */
+  readonly spanGaps?: boolean;
+  /** false: left out of the legend (a band's edges, which the band and the tables show). */
+  readonly legend?: boolean;
 }
 
 /** One chart as the page script draws it: data[0] is x, data[i] the values of series[i - 1]. */
@@ -58,7 +65,8 @@ export interface ChartSpec<Id extends string = ChartId> {
     /** Fixed ends of the x axis; by default uPlot fits the data. */
     readonly range?: readonly [number, number];
   };
-  readonly y: { readonly label: string; readonly suffix?: string };
+  /** `max` fixes the top of the y axis (0 is always the bottom): what reaches past it is cut off. */
+  readonly y: { readonly label: string; readonly suffix?: string; readonly max?: number };
   readonly series: readonly SeriesSpec[];
   readonly data: readonly (readonly (number | null)[])[];
   /** Stretches of the run (warm-up, measured, drain), seconds from its start. */
@@ -132,7 +140,7 @@ ${machineSection(summary)}
 // ---------------------------------------------------------------------------------------------
 // The page: shared by every HTML report parabench writes
 
-export interface Page {
+export interface PageParts {
   /** Plain text: escaped here. */
   readonly title: string;
   /** The parabench version, for the generator tag. */
@@ -146,7 +154,7 @@ export interface Page {
 }
 
 /** A self-contained page: uPlot, its CSS, the data and the page script all inline. */
-export async function renderPage(p: Page): Promise<string> {
+export async function renderPage(p: PageParts): Promise<string> {
   const [uplotJs, uplotCss] = await uplotAssets();
   if (p.css !== undefined && /<\/style/i.test(p.css)) throw new Error('page CSS contains "</style": it would end its element');
   return `<!doctype html>

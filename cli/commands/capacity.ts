@@ -12,10 +12,12 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { LoadedProfile } from '../../core/profile/load.js';
 import { calibrateWork } from '../../ledger/index.js';
 import { predictCapacity, type ScalingPoint } from '../../capacity/predict.js';
+import { renderCapacityHtml } from '../../capacity/report.js';
 import { CAPACITY_SCHEMA, renderCapacity, type CapacityResult } from '../../capacity/result.js';
 import { findKnee, judgeStep, searchCapacity } from '../../capacity/search.js';
 import type { Summary } from '../../reports/index.js';
 import type { CliEnv } from '../env.js';
+import { version } from '../version.js';
 import { loadUserProfile, userPath } from './common.js';
 
 export interface CapacityArgs {
@@ -27,6 +29,8 @@ export interface CapacityArgs {
   readonly out?: string;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** "html": also write capacity.html beside capacity.json. */
+  readonly report?: string;
 }
 
 /** The SLO a search is judged by: the profile's latency thresholds and its rate-like ones. */
@@ -39,6 +43,7 @@ function sloOf(loaded: LoadedProfile): string[] {
 }
 
 export async function capacityCommand(args: CapacityArgs, env: CliEnv): Promise<number> {
+  if (args.report !== undefined && args.report !== 'html') throw new ParabenchError('USAGE', `--report: expected html, found ${JSON.stringify(args.report)}`);
   const cores = env.host.cpus;
   const maxThreads = args.maxThreads ?? cores;
   if (!Number.isInteger(maxThreads) || maxThreads < 1 || maxThreads > cores) {
@@ -105,6 +110,7 @@ export async function capacityCommand(args: CapacityArgs, env: CliEnv): Promise<
 
   const result: CapacityResult = {
     schema: CAPACITY_SCHEMA,
+    parabench: { version },
     profile: { name: profile.name, file: loaded.file, slo },
     target: inproc ? 'inproc' : (profile.target.url ?? profile.target.kind),
     executor,
@@ -117,7 +123,10 @@ export async function capacityCommand(args: CapacityArgs, env: CliEnv): Promise<
   const outDir = userPath(env, args.out ?? '.');
   const file = join(outDir, 'capacity.json');
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const html = args.report === 'html' ? join(outDir, 'capacity.html') : undefined;
+  if (html) await writeFile(html, await renderCapacityHtml(result));
   env.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderCapacity(result, relative(env.cwd, file) || file));
+  if (html && !args.json) env.stdout.write(`  report: ${relative(env.cwd, html) || html}\n`);
   return ExitCode.Passed;
 }
 

@@ -24,7 +24,7 @@ describe('parabench capacity', () => {
   test('on a tiny profile: a sustainable rate below the first failing one, thread scaling, both predictions and their check', async () => {
     const cwd = await tempDir();
     await writeFile(join(cwd, 'tiny.yaml'), PROFILE);
-    const r = await runCli(['capacity', 'tiny.yaml', '--quiet', '--max-rate', '64000'], { cwd, clock: systemClock });
+    const r = await runCli(['capacity', 'tiny.yaml', '--quiet', '--max-rate', '64000', '--report', 'html'], { cwd, clock: systemClock });
     assert.equal(r.code, 0, r.stderr);
     const c = JSON.parse(await readFile(join(cwd, 'capacity.json'), 'utf8'));
     assert.equal(c.schema, 'parabench.capacity/v1');
@@ -48,6 +48,8 @@ describe('parabench capacity', () => {
     assert.equal(c.predictions.usl.identified.kappa, false, 'two thread counts cannot identify κ');
     assert.ok(c.notes.some((n: string) => /re-executed sequentially: \d+ blocks, \d+ tx, receipts and state roots match/.test(n)), c.notes.join('\n'));
     assert.match(r.stdout, /sustainable +[\d,]+ tx\/s/);
+    assert.match(r.stdout, /report: capacity\.html/);
+    assert.match(await readFile(join(cwd, 'capacity.html'), 'utf8'), /^<!doctype html>/i);
     assert.match(r.stdout, /check: the simulation predicts T=2 from T=1 alone at [\d,]+ tx\/s; measured [\d,]+: error -?\d+\.\d%/);
   });
 
