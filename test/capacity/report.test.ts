@@ -4,19 +4,17 @@
  * puts them, and no string from the result ever run as markup or script.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { latencyLimits, renderCapacityHtml, type CapacityChartId, type CapacityReportData } from '../../capacity/report.js';
 import { CAPACITY_SCHEMA, type CapacityResult } from '../../capacity/result.js';
 import type { Predictions, Prediction } from '../../capacity/predict.js';
 import { fitUsl, predictUsl } from '../../capacity/usl.js';
+import { closeBrowser, inspectCanvas, openOffline } from '../helpers/browser.js';
 import { tempDir } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = join(REPO, 'test', 'fixtures', 'capacity', 'capacity.json');
 /** The same command before predictCapacity stopped the USL band at N·λ: past 16 threads the band had no finite top. */
@@ -30,7 +28,6 @@ const HOSTILE_IMG = '<img src=x onerror="window.pwned=2">';
 let dir = '';
 /** A real `parabench capacity profiles/capacity.yaml` on a 2-core machine: 2 threads measured, predictions to 64. */
 let real: CapacityResult;
-let browser: Browser | undefined;
 
 before(async () => {
   dir = await tempDir('parabench-capacity-html-');
@@ -39,81 +36,9 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser();
 });
 
-async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) assert.fail('chromium not found: install it with apt-get install -y --no-install-recommends chromium (see README)');
-  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  return browser;
-}
-
-interface Opened {
-  readonly page: Page;
-  readonly requests: string[];
-  readonly problems: string[];
-  close(): Promise<void>;
-}
-
-/** Writes the page to a file and opens it with every request but that file's refused. */
-async function open(html: string, name: string): Promise<Opened> {
-  const file = join(dir, `${name}.html`);
-  await writeFile(file, html);
-  const url = pathToFileURL(file).href;
-  const context = await (await launch()).newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-  const requests: string[] = [];
-  const problems: string[] = [];
-  await context.route('**/*', (r) => (r.request().url() === url ? r.continue() : r.abort()));
-  await context.setOffline(true);
-  const page = await context.newPage();
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    // The test's own pixel readbacks make Chromium suggest willReadFrequently: not the page's doing.
-    if (m.type() === 'warning' && /willReadFrequently/.test(m.text())) return;
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, requests, problems, close: () => context.close() };
-}
-
-interface CanvasCheck {
-  readonly width: number;
-  readonly height: number;
-  readonly painted: number;
-  /** Pixels in each series' colour, by label: a chart with axes but no data has none. */
-  readonly perSeries: Record<string, number>;
-}
-
-async function inspectCanvas(page: Page, id: CapacityChartId): Promise<CanvasCheck> {
-  return page.evaluate((chartId) => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown; getElementById(s: string): { textContent: string } | null } }).document;
-    const canvas = doc.querySelector(`[data-chart="${chartId}"] canvas`) as {
-      width: number;
-      height: number;
-      getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-    } | null;
-    if (!canvas) return { width: 0, height: 0, painted: 0, perSeries: {} };
-    const island = JSON.parse(doc.getElementById('parabench-data')?.textContent ?? '{}') as { charts: { id: string; series: { label: string; color: string }[] }[] };
-    const series = island.charts.find((c) => c.id === chartId)?.series ?? [];
-    const colors = series.map((s) => [1, 3, 5].map((i) => parseInt(s.color.slice(i, i + 2), 16)));
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    const counts = colors.map(() => 0);
-    for (let i = 0; i < data.length; i += 4) {
-      const a = data[i + 3] ?? 0;
-      if (a === 0) continue;
-      painted++;
-      if (a < 200) continue;
-      colors.forEach((c, k) => {
-        if (Math.abs((data[i] ?? 0) - (c[0] ?? 0)) < 24 && Math.abs((data[i + 1] ?? 0) - (c[1] ?? 0)) < 24 && Math.abs((data[i + 2] ?? 0) - (c[2] ?? 0)) < 24) counts[k] = (counts[k] ?? 0) + 1;
-      });
-    }
-    const perSeries: Record<string, number> = {};
-    series.forEach((s, k) => (perSeries[s.label] = counts[k] ?? 0));
-    return { width: canvas.width, height: canvas.height, painted, perSeries };
-  }, id);
-}
 
 function islandOfHtml(html: string): CapacityReportData {
   const text = /<script type="application\/json" id="parabench-data">([^]*?)<\/script>/.exec(html)?.[1] ?? '{}';
@@ -150,7 +75,7 @@ describe('the capacity report', () => {
     assert.ok(s.sustained && s.firstFailing && s.knee && real.predictions, 'the fixture has every part to show');
     const html = await renderCapacityHtml(real);
     assert.doesNotMatch(html, /<(script|link|img)[^>]+(src|href)=/i, 'nothing is loaded from elsewhere');
-    const { page, requests, problems, close } = await open(html, 'capacity');
+    const { page, requests, problems, close } = await openOffline(html, dir, 'capacity');
     try {
       assert.deepEqual(problems, []);
       assert.deepEqual(requests.filter((u) => !u.startsWith('file:')), [], 'no request left the file');
@@ -266,7 +191,7 @@ describe('the capacity report', () => {
     assert.doesNotMatch(island, /<\//);
     assert.equal((JSON.parse(island) as CapacityReportData).profile, HOSTILE);
 
-    const { page, requests, problems, close } = await open(html, 'hostile');
+    const { page, requests, problems, close } = await openOffline(html, dir, 'hostile');
     try {
       assert.deepEqual(problems, []);
       assert.equal(await page.evaluate(() => (globalThis as { pwned?: unknown }).pwned), undefined);
@@ -298,7 +223,7 @@ describe('the capacity report', () => {
       notes: ['thread scaling and predictions need the executor in process'],
     };
     const html = await renderCapacityHtml(none);
-    const { page, problems, close } = await open(html, 'none');
+    const { page, problems, close } = await openOffline(html, dir, 'none');
     try {
       assert.deepEqual(problems, []);
       assert.equal(await page.locator('[data-verdict]').getAttribute('data-verdict'), 'none');
@@ -338,7 +263,7 @@ describe('the capacity report', () => {
     assert.ok(at3 > 0);
     assert.equal(sc.data[1 + sc.series.findIndex((x) => x.label === 'USL (95% band)')]?.[at3], null);
     assert.ok(sc.series.filter((x) => x.line !== false).every((x) => x.spanGaps === true));
-    const { page, problems, close } = await open(html, 'four');
+    const { page, problems, close } = await openOffline(html, dir, 'four');
     try {
       assert.deepEqual(problems, []);
       assert.match(await page.locator('#model-usl').innerText(), /κ \d\.\d\de-\d+ \[/);
@@ -373,7 +298,7 @@ describe('the capacity report', () => {
     const sc = chart(islandOfHtml(html), 'scaling');
     const high = sc.series.findIndex((x) => x.label === 'USL 95% high');
     for (const t of [32, 64]) assert.equal(sc.data[high + 1]?.[sc.data[0]?.indexOf(t) ?? -1], sc.y.max, `${t} threads`);
-    const { page, problems, close } = await open(html, 'unbounded');
+    const { page, problems, close } = await openOffline(html, dir, 'unbounded');
     try {
       assert.deepEqual(problems, []);
       assert.match(await page.locator('#predictions tr[data-threads="64"]').innerText(), /no finite bound/);

@@ -3,22 +3,21 @@
  * chart from what is inline, show the verdict first, and never run a string from the summary.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { systemClock } from '../../core/clock.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { setWorkCalibration } from '../../ledger/index.js';
 import { renderHtml, type ChartId, type ReportData } from '../../reports/html.js';
 import type { Summary } from '../../reports/summary.js';
+import { closeBrowser, inspectCanvas, openOffline } from '../helpers/browser.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 setWorkCalibration(100);
 
-const CHROMIUM = '/usr/bin/chromium';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const SCREENSHOT = join(REPO, 'reports', 'screenshots', 'html-report.png');
 const CHARTS: readonly ChartId[] = ['tps', 'latency', 'distribution', 'outcomes', 'executor'];
@@ -53,7 +52,6 @@ const HOSTILE_IMG = '<img src=x onerror="window.pwned=2">';
 let dir = '';
 let passing: Summary;
 let failing: Summary;
-let browser: Browser | undefined;
 
 async function runProfile(name: string, text: string, expectedCode: number): Promise<Summary> {
   await writeFile(join(dir, `${name}.yaml`), text);
@@ -70,79 +68,9 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser();
 });
 
-async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) assert.fail('chromium not found: install it with apt-get install -y --no-install-recommends chromium (see README)');
-  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  return browser;
-}
-
-interface Opened {
-  readonly page: Page;
-  readonly requests: string[];
-  readonly problems: string[];
-  close(): Promise<void>;
-}
-
-/** Writes the page to a file and opens it with every request but that file's refused. */
-async function open(html: string, name: string): Promise<Opened> {
-  const file = join(dir, `${name}.html`);
-  await writeFile(file, html);
-  const url = pathToFileURL(file).href;
-  const context = await (await launch()).newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-  const requests: string[] = [];
-  const problems: string[] = [];
-  await context.route('**/*', (r) => (r.request().url() === url ? r.continue() : r.abort()));
-  await context.setOffline(true);
-  const page = await context.newPage();
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    // The test's own pixel readbacks make Chromium suggest willReadFrequently: not the page's doing.
-    if (m.type() === 'warning' && /willReadFrequently/.test(m.text())) return;
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, requests, problems, close: () => context.close() };
-}
-
-interface CanvasCheck {
-  readonly width: number;
-  readonly height: number;
-  readonly painted: number;
-  /** Pixels of the colour of the series drawn most, so a chart with axes but no data fails. */
-  readonly seriesPixels: number;
-}
-
-/** Reads back a chart's canvas: its size, how much is painted at all, and how much in a series colour. */
-async function inspectCanvas(page: Page, id: ChartId): Promise<CanvasCheck> {
-  return page.evaluate((chartId) => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown; getElementById(s: string): { textContent: string } | null } }).document;
-    const canvas = doc.querySelector(`[data-chart="${chartId}"] canvas`) as {
-      width: number;
-      height: number;
-      getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-    } | null;
-    if (!canvas) return { width: 0, height: 0, painted: 0, seriesPixels: 0 };
-    const island = JSON.parse(doc.getElementById('parabench-data')?.textContent ?? '{}') as { charts: { id: string; series: { color: string }[] }[] };
-    const colors = (island.charts.find((c) => c.id === chartId)?.series ?? []).map((s) => [1, 3, 5].map((i) => parseInt(s.color.slice(i, i + 2), 16)));
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    const perColor = colors.map(() => 0);
-    for (let i = 0; i < data.length; i += 4) {
-      const a = data[i + 3] ?? 0;
-      if (a === 0) continue;
-      painted++;
-      if (a < 200) continue;
-      colors.forEach((c, k) => {
-        if (Math.abs((data[i] ?? 0) - (c[0] ?? 0)) < 24 && Math.abs((data[i + 1] ?? 0) - (c[1] ?? 0)) < 24 && Math.abs((data[i + 2] ?? 0) - (c[2] ?? 0)) < 24) perColor[k] = (perColor[k] ?? 0) + 1;
-      });
-    }
-    return { width: canvas.width, height: canvas.height, painted, seriesPixels: Math.max(0, ...perColor) };
-  }, id);
-}
 
 async function islandOf(page: Page): Promise<ReportData> {
   const text = await page.locator('#parabench-data').textContent();
@@ -154,7 +82,7 @@ describe('the HTML report', () => {
     assert.equal(passing.passed, true, JSON.stringify(passing.thresholds));
     const html = await renderHtml(passing);
     assert.doesNotMatch(html, /<(script|link)[^>]+(src|href)=/i, 'nothing is loaded from elsewhere');
-    const { page, requests, problems, close } = await open(html, 'report');
+    const { page, requests, problems, close } = await openOffline(html, dir, 'report');
     try {
       assert.deepEqual(problems, []);
       assert.deepEqual(requests.filter((u) => !u.startsWith('file:')), [], 'no request left the file');
@@ -187,7 +115,8 @@ describe('the HTML report', () => {
         const c = await inspectCanvas(page, id);
         assert.ok(c.width > 200 && c.height > 100, `${id}: canvas ${c.width}×${c.height}`);
         assert.ok(c.painted > 1000, `${id}: ${c.painted} painted pixels`);
-        assert.ok(c.seriesPixels > 30, `${id}: only ${c.seriesPixels} pixels in a series colour: no data drawn`);
+        const most = Math.max(0, ...Object.values(c.perSeries));
+        assert.ok(most > 30, `${id}: only ${most} pixels in a series colour: no data drawn`);
       }
       assert.match(await page.locator('#chart-executor').innerText(), /re-executions/);
 
@@ -235,7 +164,7 @@ describe('the HTML report', () => {
     assert.doesNotMatch(island, /<\//);
     assert.equal((JSON.parse(island) as ReportData).profile, HOSTILE);
 
-    const { page, requests, problems, close } = await open(html, 'hostile');
+    const { page, requests, problems, close } = await openOffline(html, dir, 'hostile');
     try {
       assert.deepEqual(problems, []);
       assert.equal(await page.evaluate(() => (globalThis as { pwned?: unknown }).pwned), undefined);
@@ -254,7 +183,7 @@ describe('the HTML report', () => {
   test('a failed run says FAILED and names the threshold that failed', async () => {
     assert.equal(failing.passed, false);
     const html = await renderHtml(failing);
-    const { page, problems, close } = await open(html, 'failed');
+    const { page, problems, close } = await openOffline(html, dir, 'failed');
     try {
       assert.deepEqual(problems, []);
       const verdict = page.locator('[data-verdict]');
@@ -273,7 +202,7 @@ describe('the HTML report', () => {
   test('charts without data are left out, with the reason', async () => {
     const bare: Summary = { ...passing, executor: null, bound: null, windows: [], latencyMs: { ...passing.latencyMs, count: 0 } };
     const html = await renderHtml(bare);
-    const { page, problems, close } = await open(html, 'bare');
+    const { page, problems, close } = await openOffline(html, dir, 'bare');
     try {
       assert.deepEqual(problems, []);
       assert.deepEqual((await islandOf(page)).charts, []);
