@@ -30,7 +30,7 @@ export function renderCapacity(r: CapacityResult, file: string): string {
   lines.push(`  knee          ${s.knee ? `${fmt(s.knee.rate)} tx/s (p99 ${s.knee.p99} ms; past it p99 grows ${s.knee.elasticity.toFixed(1)}× faster than throughput)` : 'none seen: latency never climbed faster than throughput'}`);
   lines.push('', '  rate tx/s   committed   p50 ms   p99 ms   verdict');
   for (const st of [...s.steps].sort((a, b) => a.rate - b.rate)) {
-    lines.push(`  ${fmt(st.rate).padStart(9)}   ${fmt(st.tps).padStart(9)}   ${String(st.p50 ?? '–').padStart(6)}   ${String(st.p99 ?? '–').padStart(6)}   ${st.passed ? 'pass' : `FAIL: ${st.reasons[0] ?? ''}`}`);
+    lines.push(`  ${fmt(st.rate).padStart(9)}   ${fmt(st.tps).padStart(9)}   ${String(st.p50 ?? '–').padStart(6)}   ${String(st.p99 ?? '–').padStart(6)}   ${st.passed ? (st.retried ? 'pass (on a second run)' : 'pass') : `FAIL: ${st.reasons[0] ?? ''}`}`);
   }
   if (r.scaling.length > 0) {
     lines.push('', '  threads   committed tx/s (closed loop)');

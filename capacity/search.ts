@@ -21,6 +21,8 @@ export interface Step {
   readonly p90: number | null;
   readonly p99: number | null;
   readonly generatorBound: boolean;
+  /** Set when this rate failed once and passed when run again: why the first run failed. */
+  readonly retried?: readonly string[];
 }
 
 /** Below this share of the offered rate, a target is not keeping up, whatever its latency says. */
@@ -60,6 +62,12 @@ export interface SearchOptions {
   readonly minRate: number;
   /** After each step, for progress. */
   readonly onStep?: (step: Step, index: number) => void;
+  /**
+   * Run a failing rate once more before believing it: on a shared machine one transient stall
+   * fails a step, and the search would settle below a rate the target sustains. The second run's
+   * verdict is the step's; a step that passed on the retry keeps why the first run failed.
+   */
+  readonly confirmFailures?: boolean;
 }
 
 export interface SearchResult {
@@ -77,7 +85,12 @@ const roundRate = (r: number): number => (r >= 1000 ? Math.round(r / 100) * 100 
 export async function searchCapacity(measure: (rate: number) => Promise<Step>, o: SearchOptions): Promise<SearchResult> {
   const steps: Step[] = [];
   const tryRate = async (rate: number): Promise<Step> => {
-    const step = await measure(rate);
+    let step = await measure(rate);
+    if (!step.passed && o.confirmFailures) {
+      const first = step;
+      const again = await measure(rate);
+      step = again.passed ? { ...again, retried: first.reasons } : { ...again, reasons: [...again.reasons, `failed twice (the first run: ${first.reasons.join('; ')})`] };
+    }
     steps.push(step);
     o.onStep?.(step, steps.length - 1);
     return step;

@@ -81,7 +81,8 @@ export async function capacityCommand(args: CapacityArgs, env: CliEnv): Promise<
     resolution: 0.05,
     maxRate: args.maxRate ?? 1_000_000,
     minRate: 10,
-    onStep: (s, i) => log(`  step ${i + 1}: ${s.rate} tx/s → ${s.passed ? 'pass' : 'FAIL'} · committed ${Math.round(s.tps)} tx/s · p99 ${s.p99 ?? '–'} ms${s.passed ? '' : ` · ${s.reasons.join('; ')}`}`),
+    confirmFailures: true,
+    onStep: (s, i) => log(`  step ${i + 1}: ${s.rate} tx/s → ${s.passed ? 'pass' : 'FAIL'} · committed ${Math.round(s.tps)} tx/s · p99 ${s.p99 ?? '–'} ms${s.passed ? (s.retried ? ` · passed when run again (the first run: ${s.retried.join('; ')})` : '') : ` · ${s.reasons.join('; ')}`}`),
   });
   const knee = findKnee(search.steps);
 

@@ -40,6 +40,25 @@ describe('the capacity search', () => {
     assert.equal(all.sustained?.rate, 50_000);
   });
 
+  test('with confirmFailures, a transient failure is run again and the search is not fooled by it', async () => {
+    const capacity = 20_000;
+    const honest = simulated(capacity);
+    let calls = 0;
+    // The first run at 8,000 tx/s stalls; every later one is honest.
+    const flaky = async (rate: number): Promise<Step> => {
+      calls++;
+      const step = await honest(rate);
+      return rate === 8000 && calls <= 4 ? { ...step, passed: false, reasons: ['a stall'] } : step;
+    };
+    const fooled = await searchCapacity(flaky, { start: 1000, resolution: 0.05, maxRate: 1_000_000, minRate: 10 });
+    assert.ok(fooled.sustained && fooled.sustained.rate < 8000, 'without confirmation the stall ends the search low');
+    calls = 0;
+    const r = await searchCapacity(flaky, { start: 1000, resolution: 0.05, maxRate: 1_000_000, minRate: 10, confirmFailures: true });
+    assert.ok(r.sustained && r.sustained.rate <= capacity && r.firstFailing && r.firstFailing.rate > capacity, r.ending);
+    assert.deepEqual(r.steps.find((s) => s.rate === 8000)?.retried, ['a stall']);
+    assert.match(r.firstFailing?.reasons.at(-1) ?? '', /^failed twice \(the first run: /);
+  });
+
   test('no knee when latency never climbs faster than throughput', () => {
     const flat: Step[] = [1000, 2000, 4000].map((rate) => ({ rate, passed: true, reasons: [], tps: rate, sent: rate, p50: 10, p90: 15, p99: 20, generatorBound: false }));
     assert.equal(findKnee(flat), null);
