@@ -1,0 +1,67 @@
+/**
+ * A real anvil (npm @foundry-rs/anvil ships the binary) on a free loopback port, mining a block
+ * every `blockTime` seconds (never automine: a block per transaction says nothing about blocks).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+export interface Anvil {
+  readonly url: string;
+  readonly chainId: number;
+  stop(): Promise<void>;
+}
+
+function binary(): string {
+  const pkg = `@foundry-rs/anvil-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  let path = '';
+  try {
+    path = join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'bin', 'anvil');
+  } catch {
+    // The optional platform package was not installed.
+  }
+  assert.ok(path && existsSync(path), `anvil not found: npm ci installs it (${pkg}, an optional dependency of @foundry-rs/anvil)`);
+  return path;
+}
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+export async function startAnvil(options: { blockTime?: number; chainId?: number; gasLimit?: number } = {}): Promise<Anvil> {
+  const port = await freePort();
+  const chainId = options.chainId ?? 31337;
+  const child: ChildProcess = spawn(
+    binary(),
+    ['--host', '127.0.0.1', '--port', String(port), '--block-time', String(options.blockTime ?? 1), '--chain-id', String(chainId), '--gas-limit', String(options.gasLimit ?? 300_000_000), '--accounts', '1', '--silent'],
+    { stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const up = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`anvil did not start on ${url}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    chainId,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The EVM adapter's parts against a real node (anvil, interval mining): accounts funded, transfers
+ * signed in advance and sent in JSON-RPC batches, and every one of them found in the chain's
+ * blocks, the mined count equal to what the blocks contain.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { parseGwei } from 'viem';
+import { accountOf, accounts, automines, fundAccounts } from '../../loadgen/targets/evm/accounts.js';
+import { InclusionTracker } from '../../loadgen/targets/evm/inclusion.js';
+import { JsonRpc, RpcUnreachable } from '../../loadgen/targets/evm/rpc.js';
+import { signTx } from '../../loadgen/targets/evm/transactions.js';
+import { createWorkload } from '../../loadgen/index.js';
+import { freePort, startAnvil, type Anvil } from '../helpers/anvil.js';
+
+let anvil: Anvil;
+before(async () => {
+  anvil = await startAnvil({ blockTime: 1 });
+});
+after(async () => {
+  await anvil?.stop();
+});
+
+describe('EVM adapter parts, against anvil', () => {
+  test('transfers signed in advance, sent in batches, all found in blocks: mined = what the blocks contain', async () => {
+    const rpc = new JsonRpc(anvil.url);
+    assert.equal(Number(await rpc.call<string>('eth_chainId')), anvil.chainId);
+    assert.equal(await automines(rpc), false, 'interval mining, not automine');
+    const workload = createWorkload(
+      { accounts: 50, initialBalance: 1e9, sampler: { kind: 'uniform' }, fee: { mode: 'none', amount: 0 }, costUs: 1, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 1000 }, merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } },
+      5,
+      { blockSize: 100 },
+    );
+    const txs = Array.from({ length: 300 }, (_, i) => workload.next(i));
+    await fundAccounts(rpc, accounts(5, 50).map((a) => a.address), 10n ** 20n);
+    const signed = [];
+    for (const tx of txs) signed.push(await signTx(tx, { chainId: anvil.chainId, account: (i) => accountOf(5, i), maxFeePerGas: parseGwei('100') }));
+    const tracker = new InclusionTracker(rpc, () => Date.now());
+    await tracker.start();
+    for (const s of signed) tracker.expect(s.hash, s.id);
+    for (let from = 0; from < signed.length; from += 100) {
+      const answers = await rpc.batch(signed.slice(from, from + 100).map((s) => ({ method: 'eth_sendRawTransaction', params: [s.raw] })));
+      answers.forEach((a, i) => assert.ok(!('error' in a), `transaction ${from + i}: ${'error' in a ? a.error.message : ''}`));
+    }
+    const mined = new Map<number, { block: number; position: number }>();
+    const deadline = Date.now() + 20_000;
+    while (tracker.pending > 0 && Date.now() < deadline) {
+      for (const inc of await tracker.poll()) mined.set(inc.id, inc);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(mined.size, 300, `${tracker.pending} never mined`);
+    assert.equal(tracker.blocks.reduce((n, b) => n + b.txs, 0), 300, 'the blocks hold exactly what was sent');
+    assert.ok(tracker.blocks.filter((b) => b.txs > 0).length >= 1);
+    assert.equal(tracker.blocks.reduce((n, b) => n + b.gasUsed, 0), 300 * 21_000, 'every transfer used 21,000 gas: none reverted');
+    // Per sender, nonces were mined in order.
+    const bySender = new Map<number, number[]>();
+    for (const tx of txs) bySender.set(tx.sender, [...(bySender.get(tx.sender) ?? []), tx.id]);
+    for (const ids of bySender.values()) {
+      const order = ids.map((id) => mined.get(id)!).map((m) => m.block * 1e6 + m.position);
+      assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    }
+  });
+
+  test('a node that is not listening is told apart from one that errs', async () => {
+    const closed = await freePort();
+    await assert.rejects(new JsonRpc(`http://127.0.0.1:${closed}`, 2000).call('eth_chainId'), (e: unknown) => e instanceof RpcUnreachable && new RegExp(`cannot reach http://127\\.0\\.0\\.1:${closed}: connection refused`).test((e as Error).message));
+    await assert.rejects(new JsonRpc(anvil.url).call('eth_noSuchMethod'), (e: unknown) => !(e instanceof RpcUnreachable));
+  });
+});
