@@ -2,12 +2,14 @@ import type { TargetConfig } from '../core/profile/schema.js';
 import type { RecordedBlockChecks, Target } from '../core/target.js';
 import { BoundAccumulator, InprocTarget, verifyAgainstSequential } from '../executors/index.js';
 import { StateLayout } from '../ledger/index.js';
-import { HttpTarget, WsTarget } from '../loadgen/index.js';
+import { EvmTarget, HttpTarget, WsTarget } from '../loadgen/index.js';
 import { version } from './version.js';
 
 export interface TargetOptions {
   /** Re-execute what the target committed on the sequential reference after the run. */
   readonly verify: boolean;
+  /** Seeds an EVM target's account keys (the profile's seed). */
+  readonly seed?: number;
 }
 
 /** How a network target's blocks are checked: the same oracle and bound as the in-process target's. */
@@ -49,5 +51,7 @@ export function createTarget(config: TargetConfig, options: TargetOptions = { ve
         client: `parabench ${version}`,
         ...(options.verify ? {} : { verifyMaxTxs: 0 }),
       });
+    case 'evm':
+      return new EvmTarget({ url: config.url ?? '', seed: options.seed ?? 1, ...(config.chainId !== undefined ? { chainId: config.chainId } : {}) });
   }
 }

@@ -192,3 +192,15 @@ export interface WithClosedLoopDriver {
 export function hasClosedLoopDriver(t: Target): t is Target & WithClosedLoopDriver {
   return typeof (t as Partial<WithClosedLoopDriver>).driveClosedLoop === 'function';
 }
+
+/**
+ * A target that prepares before the clock starts (an EVM node: accounts funded, every transaction
+ * signed in advance). Handed the run's transactions in id order, and how many there are.
+ */
+export interface WithPrepare {
+  prepare(txs: Iterable<Tx>, count: number): Promise<void>;
+}
+
+export function hasPrepare(t: Target): t is Target & WithPrepare {
+  return typeof (t as Partial<WithPrepare>).prepare === 'function';
+}

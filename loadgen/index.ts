@@ -7,3 +7,4 @@ export * from './traces/index.js';
 export { WsTarget, type WsTargetOptions } from './targets/ws.js';
 export { checkConformance, Unreachable, type ConformanceCheck } from './targets/conformance.js';
 export { HttpTarget, type HttpTargetOptions } from './targets/http.js';
+export { EvmTarget, type EvmTargetOptions } from './targets/evm/evm-target.js';

@@ -165,12 +165,12 @@ function applyOverrides(raw: Record<string, unknown>, o: ProfileOverrides, known
     } else section('target').executor = o.executor;
   }
   if (o.target !== undefined) {
-    const scheme = /^(wss?|https?):\/\/[^\s/]+/.exec(o.target)?.[1];
+    const scheme = /^(wss?|https?|evm\+https?):\/\/[^\s/]+/.exec(o.target)?.[1];
     if (o.target === 'inproc') section('target').kind = 'inproc';
     else if (scheme) {
-      section('target').kind = scheme.startsWith('ws') ? 'ws' : 'http';
+      section('target').kind = scheme.startsWith('evm') ? 'evm' : scheme.startsWith('ws') ? 'ws' : 'http';
       section('target').url = o.target;
-    } else bad('--target', '"inproc" or a target URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/', o.target);
+    } else bad('--target', '"inproc" or a target URL such as ws://127.0.0.1:8545/, http://127.0.0.1:8545/ or evm+http://127.0.0.1:8545', o.target);
   }
   if (o.threads !== undefined) {
     const n = Number(o.threads);

@@ -28,16 +28,16 @@ const positiveDuration = (what = `a duration above zero such as "10s"`) =>
 
 // ── target ──────────────────────────────────────────────────────────────────────────────────
 
-const URL_PHRASE = 'a URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/';
+const URL_PHRASE = 'a URL such as ws://127.0.0.1:8545/, http://127.0.0.1:8545/ or evm+http://127.0.0.1:8545';
 const target = z
   .strictObject({
     kind: z
-      .enum(['inproc', 'ws', 'http'], { error: '"inproc", "ws" or "http"' })
+      .enum(['inproc', 'ws', 'http', 'evm'], { error: '"inproc", "ws", "http" or "evm"' })
       .default('inproc')
-      .meta({ description: 'Where the executor runs: in this process, or behind a `parabench serve` (or any server speaking docs/PROTOCOL.md).' }),
+      .meta({ description: 'Where the executor runs: in this process, behind a `parabench serve` (or any server speaking docs/PROTOCOL.md), or an Ethereum JSON-RPC node (evm+http://).' }),
     url: z
       .string({ error: URL_PHRASE })
-      .regex(/^(wss?|https?):\/\/[^\s/]+/, { error: URL_PHRASE })
+      .regex(/^(wss?|https?|evm\+https?):\/\/[^\s/]+/, { error: URL_PHRASE })
       .optional()
       .meta({ description: 'The target of a ws or http kind.' }),
     encoding: z.enum(['binary', 'json'], { error: '"binary" or "json"' }).default('binary')
@@ -53,6 +53,8 @@ const target = z
       .meta({ description: 'Most transactions in a block.' }),
     blockTime: positiveDuration().prefault('50ms')
       .meta({ description: 'Longest a pending transaction waits before its block is sealed.' }),
+    chainId: wholeAtLeast(1).optional()
+      .meta({ description: 'An evm target: the chain id the node must report; another one stops the run before anything is sent.' }),
   })
   .superRefine((t, ctx) => {
     // Custom messages are phrases: the loader adds the path, and what was found.
@@ -60,8 +62,8 @@ const target = z
       if (t.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: 'no URL for an inproc target (set kind: ws or http)' });
     } else if (t.url === undefined) {
       ctx.addIssue({ code: 'custom', path: ['url'], input: undefined, message: `${URL_PHRASE} for a ${t.kind} target`, params: { found: 'nothing' } });
-    } else if (!t.url.startsWith(`${t.kind}://`) && !t.url.startsWith(`${t.kind}s://`)) {
-      ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: `a ${t.kind}:// URL for a ${t.kind} target` });
+    } else if (t.kind === 'evm' ? !/^evm\+https?:\/\//.test(t.url) : !t.url.startsWith(`${t.kind}://`) && !t.url.startsWith(`${t.kind}s://`)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: t.kind === 'evm' ? 'an evm+http:// URL for an evm target' : `a ${t.kind}:// URL for a ${t.kind} target` });
     }
   })
   .meta({ description: 'The system under test. For ws and http targets the server decides the executor, threads and blocks (parabench serve --executor …).' });

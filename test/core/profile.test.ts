@@ -65,7 +65,7 @@ describe('profile validation', () => {
     {
       name: 'a ws target without its URL',
       text: `${VALID}target: { kind: ws }\n`,
-      problems: ['target.url: expected a URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/ for a ws target, found nothing (line 10)'],
+      problems: ['target.url: expected a URL such as ws://127.0.0.1:8545/, http://127.0.0.1:8545/ or evm+http://127.0.0.1:8545 for a ws target, found nothing (line 10)'],
     },
     {
       name: 'a ws target with an http URL',
@@ -230,7 +230,7 @@ describe('profile validation', () => {
     { flags: { threads: 'two' }, problem: '--threads: expected a whole number from 1 to 256, found "two"' },
     { flags: { seed: '-1' }, problem: '--seed: expected a whole number from 0 to 4294967295, found "-1"' },
     { flags: { executor: 'blockstm' }, problem: '--executor: expected one of "sequential", found "blockstm"' },
-    { flags: { target: 'tcp://127.0.0.1:1' }, problem: '--target: expected "inproc" or a target URL such as ws://127.0.0.1:8545/ or http://127.0.0.1:8545/, found "tcp://127.0.0.1:1"' },
+    { flags: { target: 'tcp://127.0.0.1:1' }, problem: '--target: expected "inproc" or a target URL such as ws://127.0.0.1:8545/, http://127.0.0.1:8545/ or evm+http://127.0.0.1:8545, found "tcp://127.0.0.1:1"' },
   ];
   for (const c of flagCases) {
     test(`names the flag: --${Object.keys(c.flags)[0]} ${Object.values(c.flags)[0]}`, () => {

@@ -10,7 +10,11 @@ import { accountOf, accounts, automines, fundAccounts } from '../../loadgen/targ
 import { InclusionTracker } from '../../loadgen/targets/evm/inclusion.js';
 import { JsonRpc, RpcUnreachable } from '../../loadgen/targets/evm/rpc.js';
 import { signTx } from '../../loadgen/targets/evm/transactions.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock } from '../../core/clock.js';
 import { createWorkload } from '../../loadgen/index.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { freePort, startAnvil, type Anvil } from '../helpers/anvil.js';
 
 let anvil: Anvil;
@@ -65,5 +69,49 @@ describe('EVM adapter parts, against anvil', () => {
     const closed = await freePort();
     await assert.rejects(new JsonRpc(`http://127.0.0.1:${closed}`, 2000).call('eth_chainId'), (e: unknown) => e instanceof RpcUnreachable && new RegExp(`cannot reach http://127\\.0\\.0\\.1:${closed}: connection refused`).test((e as Error).message));
     await assert.rejects(new JsonRpc(anvil.url).call('eth_noSuchMethod'), (e: unknown) => !(e instanceof RpcUnreachable));
+  });
+
+  test('parabench run --target evm+http://: payments as native transfers, sent and mined counted apart, every one accounted for', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, 'pay.yaml'),
+      `name: evm-pay\nseed: 4\nwarmup: 1s\nduration: 3s\ntimeout: 5s\nworkload: { accounts: 100, costUs: 1, payments: { kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
+    );
+    const rpc = new JsonRpc(anvil.url);
+    const before = Number(await rpc.call<string>('eth_blockNumber'));
+    const r = await runCli(['run', 'pay.yaml', '--target', anvil.url.replace('http://', 'evm+http://'), '--quiet', '--out', 'out'], { cwd, clock: systemClock });
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(await readFile(join(cwd, 'out', 'summary.json'), 'utf8'));
+    assert.equal(s.target.kind, 'evm');
+    assert.match(s.target.executor, /^anvil\//);
+    const sent = s.tx.sent + s.warmupTx.sent;
+    assert.equal(sent, 400);
+    assert.deepEqual([s.tx.committed + s.warmupTx.committed, s.tx.errored, s.tx.timedOut, s.tx.dropped], [400, 0, 0, 0]);
+    // Mined, by the node's own count: the blocks since the run began hold exactly what was sent.
+    const after = Number(await rpc.call<string>('eth_blockNumber'));
+    let inBlocks = 0;
+    for (let b = before + 1; b <= after; b++) inBlocks += Number(await rpc.call<string>('eth_getBlockTransactionCountByNumber', [`0x${b.toString(16)}`]));
+    assert.equal(inBlocks, 400);
+    assert.ok(s.latencyMs.p50 > 0 && s.latencyMs.p99 < 5000, `inclusion latency p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms`);
+  });
+
+  test('a chain id other than the profile\'s stops the run before anything is sent (exit 2); a node that is not there, exit 1 within 5 s', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, 'chain.yaml'),
+      `name: evm-chain\nduration: 1s\nworkload: { accounts: 10, payments: { kinds: { transfer: 1 } } }\nschedule: { kind: constant-rate, rate: 10 }\ntarget: { kind: evm, url: "${anvil.url.replace('http://', 'evm+http://')}", chainId: 1 }\n`,
+    );
+    const rpc = new JsonRpc(anvil.url);
+    const pending = Number(await rpc.call<string>('eth_getTransactionCount', [accountOf(1, 0).address, 'pending']));
+    const wrong = await runCli(['run', 'chain.yaml', '--quiet'], { cwd, clock: systemClock });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /target\.chainId: the profile expects chain 1, evm\+http:\/\/127\.0\.0\.1:\d+ is chain 31337; nothing was sent/);
+    assert.equal(Number(await rpc.call<string>('eth_getTransactionCount', [accountOf(1, 0).address, 'pending'])), pending);
+    const closed = await freePort();
+    const started = Date.now();
+    const gone = await runCli(['run', 'chain.yaml', '--quiet', '--target', `evm+http://127.0.0.1:${closed}`], { cwd, clock: systemClock });
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, new RegExp(`^parabench: cannot reach evm\\+http://127\\.0\\.0\\.1:${closed}: connection refused`));
+    assert.ok(Date.now() - started < 5000);
   });
 });

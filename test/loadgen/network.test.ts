@@ -139,7 +139,7 @@ describe('runs over WebSocket against parabench serve', () => {
   test('a bad --target is refused as bad input', async () => {
     const r = await runCli(['run', 'profiles/steady.yaml', '--target', 'tcp://x'], { cwd });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--target: expected "inproc" or a target URL such as ws:\/\/127\.0\.0\.1:8545\/ or http:\/\/127\.0\.0\.1:8545\/, found "tcp:\/\/x"/);
+    assert.match(r.stderr, /--target: expected "inproc" or a target URL such as ws:\/\/127\.0\.0\.1:8545\/, http:\/\/127\.0\.0\.1:8545\/ or evm\+http:\/\/127\.0\.0\.1:8545, found "tcp:\/\/x"/);
   });
 });
 
