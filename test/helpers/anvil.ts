@@ -3,7 +3,7 @@
  * every `blockTime` seconds (never automine: a block per transaction says nothing about blocks).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -23,8 +23,11 @@ function binary(): string {
   } catch {
     // The optional platform package was not installed.
   }
-  assert.ok(path && existsSync(path), `anvil not found: npm ci installs it (${pkg}, an optional dependency of @foundry-rs/anvil)`);
-  return path;
+  if (path && existsSync(path)) return path;
+  // Elsewhere than linux-x64 (the only platform package this registry mirror carries): anvil on PATH.
+  const onPath = spawnSync('sh', ['-c', 'command -v anvil'], { encoding: 'utf8' }).stdout.trim();
+  assert.ok(onPath, `anvil not found: npm ci installs it on linux-x64 (${pkg}, an optional dependency); elsewhere install Foundry's anvil (getfoundry.sh) on PATH`);
+  return onPath;
 }
 
 export async function freePort(): Promise<number> {

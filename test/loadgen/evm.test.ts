@@ -95,6 +95,29 @@ describe('EVM adapter parts, against anvil', () => {
     assert.ok(s.latencyMs.p50 > 0 && s.latencyMs.p99 < 5000, `inclusion latency p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms`);
   });
 
+  test('transactions the run drops leave no nonce gap: fillers take their nonces, and every later transaction of the sender is mined', async () => {
+    const cwd = await tempDir();
+    // 20 senders, 400 tx/s, at most 60 in flight against 1 s blocks: many are dropped, by every sender.
+    await writeFile(
+      join(cwd, 'drops.yaml'),
+      `name: evm-drops\nseed: 8\nwarmup: 0s\nduration: 3s\ntimeout: 5s\nmaxInFlight: 60\nworkload: { accounts: 20, costUs: 1, payments: { kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } } }\nschedule: { kind: constant-rate, rate: 400 }\n`,
+    );
+    const rpc = new JsonRpc(anvil.url);
+    const before = Number(await rpc.call<string>('eth_blockNumber'));
+    const r = await runCli(['run', 'drops.yaml', '--target', anvil.url.replace('http://', 'evm+http://'), '--quiet', '--out', 'out'], { cwd, clock: systemClock });
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(await readFile(join(cwd, 'out', 'summary.json'), 'utf8'));
+    assert.ok(s.tx.dropped > 100, `dropped ${s.tx.dropped}`);
+    assert.deepEqual([s.tx.committed, s.tx.errored, s.tx.timedOut], [s.tx.sent, 0, 0], 'every transaction sent was mined, none stuck behind a gap');
+    // Wait for the last filler-backed block, then count: the blocks hold what was sent, plus one filler per gap.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = Number(await rpc.call<string>('eth_blockNumber'));
+    let inBlocks = 0;
+    for (let b = before + 1; b <= after; b++) inBlocks += Number(await rpc.call<string>('eth_getBlockTransactionCountByNumber', [`0x${b.toString(16)}`]));
+    const fillers = inBlocks - s.tx.sent;
+    assert.ok(fillers > 0 && fillers <= s.tx.dropped, `${fillers} fillers for ${s.tx.dropped} dropped`);
+  });
+
   test('a chain id other than the profile\'s stops the run before anything is sent (exit 2); a node that is not there, exit 1 within 5 s', async () => {
     const cwd = await tempDir();
     await writeFile(

@@ -35,7 +35,12 @@ const FUNDING = 10n ** 24n;
 export class EvmTarget implements Target, WithPrepare {
   private readonly options: EvmTargetOptions;
   private readonly rpc: JsonRpc;
-  private readonly signed = new Map<number, SignedTx>();
+  private readonly signed = new Map<number, SignedTx & { readonly sender: number; readonly nonce: number }>();
+  /** Per sender, the next nonce the run will send: a transaction the run skips leaves a gap to fill. */
+  private readonly nextNonce = new Map<number, number>();
+  private maxFeePerGas = 0n;
+  /** Gap fillers sent: zero-value self-transfers that take a skipped nonce, so later ones can mine. */
+  fillers = 0;
   private chainId = 0;
   private client = 'unknown';
   private init: TargetInit | undefined;
@@ -94,9 +99,12 @@ export class EvmTarget implements Target, WithPrepare {
     const gasPrice = BigInt(await this.rpc.call<Hex>('eth_gasPrice'));
     // Room for the base fee to rise through the run: a transaction underpriced by then would stall its sender.
     const maxFeePerGas = gasPrice * 4n + parseGwei('1');
+    this.maxFeePerGas = maxFeePerGas;
     for (const tx of list) {
-      const onChain = { ...tx, nonce: (base.get(tx.sender) ?? 0) + tx.nonce };
-      this.signed.set(tx.id, await signTx(onChain, { chainId: this.chainId, account: (i) => accountOf(this.options.seed, i), maxFeePerGas }));
+      const nonce = (base.get(tx.sender) ?? 0) + tx.nonce;
+      if (!this.nextNonce.has(tx.sender)) this.nextNonce.set(tx.sender, nonce);
+      const signed = await signTx({ ...tx, nonce }, { chainId: this.chainId, account: (i) => accountOf(this.options.seed, i), maxFeePerGas });
+      this.signed.set(tx.id, { ...signed, sender: tx.sender, nonce });
     }
   }
 
@@ -129,37 +137,71 @@ export class EvmTarget implements Target, WithPrepare {
     }
   }
 
+  /** Batches are built one after another (a filler is signed in between), and posted without waiting. */
+  private building: Promise<void> = Promise.resolve();
+
   submit(txs: readonly Tx[]): void {
+    this.building = this.building
+      .then(async () => {
+        const raws = await this.build(txs);
+        void this.post(raws);
+      })
+      .catch((e: unknown) => this.init?.onErrors(txs.map((t) => t.id), e instanceof Error ? e : new Error(String(e))));
+  }
+
+  /**
+   * The run sends in id order, so a nonce below a sender's next one that was never sent belongs to
+   * a transaction the run dropped: a filler takes it first, or every later transaction of that
+   * sender would wait behind the gap for ever.
+   */
+  private async build(txs: readonly Tx[]): Promise<{ raw: Hex; id: number | undefined }[]> {
     const init = this.init;
     const tracker = this.tracker;
     if (!init || !tracker) throw new Error('submit() before open()');
-    const batch: SignedTx[] = [];
+    const raws: { raw: Hex; id: number | undefined }[] = [];
     const unsigned: number[] = [];
     for (const tx of txs) {
       const s = this.signed.get(tx.id);
-      if (!s) unsigned.push(tx.id);
-      else {
-        batch.push(s);
-        tracker.expect(s.hash, s.id);
+      if (!s) {
+        unsigned.push(tx.id);
+        continue;
       }
+      for (let gap = this.nextNonce.get(s.sender) ?? s.nonce; gap < s.nonce; gap++) raws.push({ raw: await this.filler(s.sender, gap), id: undefined });
+      this.nextNonce.set(s.sender, s.nonce + 1);
+      raws.push({ raw: s.raw, id: s.id });
+      tracker.expect(s.hash, s.id);
     }
     if (unsigned.length > 0) init.onErrors(unsigned, new Error('not signed in the prepare phase'));
-    if (batch.length === 0) return;
-    // Fire and forget: the schedule, not the node, decides when transactions go out.
-    void this.rpc.batch(batch.map((s) => ({ method: 'eth_sendRawTransaction', params: [s.raw] }))).then(
-      (answers) => {
-        const refused = new Map<string, number[]>();
-        answers.forEach((a, i) => {
-          if (!('error' in a)) return;
-          // A retried send the node already holds is sent once, not an error.
-          if (/already known/i.test(a.error.message)) return;
-          const id = batch[i]!.id;
-          refused.set(a.error.message, [...(refused.get(a.error.message) ?? []), id]);
-        });
-        for (const [message, ids] of refused) init.onErrors(ids, new Error(`the node refused it: ${message}`));
-      },
-      (e: unknown) => init.onErrors(batch.map((s) => s.id), e instanceof Error ? e : new Error(String(e))),
-    );
+    return raws;
+  }
+
+  private async post(raws: readonly { raw: Hex; id: number | undefined }[]): Promise<void> {
+    const init = this.init;
+    if (!init || raws.length === 0) return;
+    try {
+      const answers = await this.rpc.batch(raws.map((r) => ({ method: 'eth_sendRawTransaction', params: [r.raw] })));
+      const refused = new Map<string, number[]>();
+      answers.forEach((a, i) => {
+        const id = raws[i]!.id;
+        if (!('error' in a) || id === undefined) return;
+        // A retried send the node already holds is sent once, not an error.
+        if (/already known/i.test(a.error.message)) return;
+        refused.set(a.error.message, [...(refused.get(a.error.message) ?? []), id]);
+      });
+      for (const [message, ids] of refused) init.onErrors(ids, new Error(`the node refused it: ${message}`));
+    } catch (e) {
+      init.onErrors(
+        raws.flatMap((r) => (r.id === undefined ? [] : [r.id])),
+        e instanceof Error ? e : new Error(String(e)),
+      );
+    }
+  }
+
+  /** A zero-value transfer to itself: takes nonce `nonce` of `sender`, changes nothing else. */
+  private async filler(sender: number, nonce: number): Promise<Hex> {
+    this.fillers++;
+    const account = accountOf(this.options.seed, sender);
+    return account.signTransaction({ type: 'eip1559', chainId: this.chainId, nonce, to: account.address, value: 0n, gas: 21_000n, maxFeePerGas: this.maxFeePerGas, maxPriorityFeePerGas: 0n });
   }
 
   /** The blocks read during the run: the gas and the transactions they held. */
@@ -168,6 +210,7 @@ export class EvmTarget implements Target, WithPrepare {
   }
 
   async close(): Promise<void> {
+    await this.building;
     this.closed = true;
     this.timer?.cancel();
     // One last look: blocks mined during the drain's last poll interval.
