@@ -118,6 +118,43 @@ describe('EVM adapter parts, against anvil', () => {
     assert.ok(fillers > 0 && fillers <= s.tx.dropped, `${fillers} fillers for ${s.tx.dropped} dropped`);
   });
 
+  test('a transaction the node refuses fails with the node\'s message, and its sender\'s later transactions still mine', async () => {
+    const { EvmTarget } = await import('../../loadgen/targets/evm/evm-target.js');
+    const seed = 21;
+    const workload = createWorkload(
+      { accounts: 5, initialBalance: 1e9, sampler: { kind: 'uniform' }, fee: { mode: 'none', amount: 0 }, costUs: 1, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } , merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } },
+      seed,
+      { blockSize: 100 },
+    );
+    const txs = Array.from({ length: 60 }, (_, i) => workload.next(i));
+    const target = new EvmTarget({ url: anvil.url.replace('http://', 'evm+http://'), seed, pollMs: 100 });
+    await target.prepare(txs, txs.length);
+    // Someone else takes the first nonce of the first transaction's sender after it was signed.
+    const victim = txs[0]!;
+    const rpc = new JsonRpc(anvil.url);
+    const base = Number(await rpc.call<string>('eth_getTransactionCount', [accountOf(seed, victim.sender).address, 'pending']));
+    const intruder = await accountOf(seed, victim.sender).signTransaction({ type: 'eip1559', chainId: anvil.chainId, nonce: base, to: accountOf(seed, victim.sender).address, value: 7n, gas: 21_000n, maxFeePerGas: parseGwei('100'), maxPriorityFeePerGas: 0n });
+    await rpc.call('eth_sendRawTransaction', [intruder]);
+    const answers = new Map<number, { status: string; reason?: string }>();
+    await target.open({
+      genesis: workload.genesis,
+      clock: systemClock,
+      onReceipts: (rs) => rs.forEach((r) => answers.set(r.id, r.reason === undefined ? { status: r.status } : { status: r.status, reason: r.reason })),
+      onErrors: (ids, e) => ids.forEach((id) => answers.set(id, { status: 'errored', reason: e.message })),
+    });
+    target.submit(txs);
+    const deadline = Date.now() + 15_000;
+    while (answers.size < txs.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    await target.close();
+    // Its nonce was taken by a transaction still pending (or already mined): either is the node's word.
+    assert.equal(answers.get(victim.id)?.status, 'failed');
+    assert.match(answers.get(victim.id)?.reason ?? '', /^node: (nonce too low|replacement transaction underpriced)$/);
+    const later = txs.filter((t) => t.sender === victim.sender && t.id !== victim.id);
+    assert.ok(later.length > 0);
+    for (const t of later) assert.equal(answers.get(t.id)?.status, 'committed', `transaction ${t.id} of the same sender`);
+    assert.equal([...answers.values()].filter((a) => a.status === 'committed').length, txs.length - 1);
+  });
+
   test('a chain id other than the profile\'s stops the run before anything is sent (exit 2); a node that is not there, exit 1 within 5 s', async () => {
     const cwd = await tempDir();
     await writeFile(

@@ -180,15 +180,26 @@ export class EvmTarget implements Target, WithPrepare {
     if (!init || raws.length === 0) return;
     try {
       const answers = await this.rpc.batch(raws.map((r) => ({ method: 'eth_sendRawTransaction', params: [r.raw] })));
-      const refused = new Map<string, number[]>();
+      const failed: Receipt[] = [];
+      const gaps: { sender: number; nonce: number }[] = [];
       answers.forEach((a, i) => {
         const id = raws[i]!.id;
         if (!('error' in a) || id === undefined) return;
         // A retried send the node already holds is sent once, not an error.
         if (/already known/i.test(a.error.message)) return;
-        refused.set(a.error.message, [...(refused.get(a.error.message) ?? []), id]);
+        // The node's answer, not a transport failure: the transaction failed, for the node's reason.
+        const s = this.signed.get(id);
+        if (s) this.tracker?.forget(s.hash);
+        failed.push({ id, status: 'failed', reason: `node: ${a.error.message}`, block: 0, position: 0, commitMs: init.clock.now() });
+        // A refused transaction did not take its nonce, unless another one holds it (mined, or
+        // pending at the same or a higher fee): then there is no gap to fill.
+        if (s && !/nonce too low|replacement transaction underpriced/i.test(a.error.message)) gaps.push({ sender: s.sender, nonce: s.nonce });
       });
-      for (const [message, ids] of refused) init.onErrors(ids, new Error(`the node refused it: ${message}`));
+      if (failed.length > 0) init.onReceipts(failed);
+      if (gaps.length > 0) {
+        const fillers = await Promise.all(gaps.map((g) => this.filler(g.sender, g.nonce)));
+        await this.rpc.batch(fillers.map((raw) => ({ method: 'eth_sendRawTransaction', params: [raw] })));
+      }
     } catch (e) {
       init.onErrors(
         raws.flatMap((r) => (r.id === undefined ? [] : [r.id])),

@@ -42,6 +42,11 @@ export class InclusionTracker {
     this.awaited.set(hash.toLowerCase(), id);
   }
 
+  /** Stops waiting for a transaction (the node refused it). */
+  forget(hash: Hex): void {
+    this.awaited.delete(hash.toLowerCase());
+  }
+
   get pending(): number {
     return this.awaited.size;
   }
