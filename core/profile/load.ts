@@ -165,7 +165,7 @@ function applyOverrides(raw: Record<string, unknown>, o: ProfileOverrides, known
     } else section('target').executor = o.executor;
   }
   if (o.target !== undefined) {
-    const scheme = /^(wss?|https?|evm\+https?):\/\/[^\s/]+/.exec(o.target)?.[1];
+    const scheme = /^(wss?|https?|evm\+(?:https?|wss?)):\/\/[^\s/]+/.exec(o.target)?.[1];
     if (o.target === 'inproc') section('target').kind = 'inproc';
     else if (scheme) {
       section('target').kind = scheme.startsWith('evm') ? 'evm' : scheme.startsWith('ws') ? 'ws' : 'http';

@@ -34,10 +34,10 @@ const target = z
     kind: z
       .enum(['inproc', 'ws', 'http', 'evm'], { error: '"inproc", "ws", "http" or "evm"' })
       .default('inproc')
-      .meta({ description: 'Where the executor runs: in this process, behind a `parabench serve` (or any server speaking docs/PROTOCOL.md), or an Ethereum JSON-RPC node (evm+http://).' }),
+      .meta({ description: 'Where the executor runs: in this process, behind a `parabench serve` (or any server speaking docs/PROTOCOL.md), or an Ethereum JSON-RPC node (evm+http:// or evm+ws://).' }),
     url: z
       .string({ error: URL_PHRASE })
-      .regex(/^(wss?|https?|evm\+https?):\/\/[^\s/]+/, { error: URL_PHRASE })
+      .regex(/^(wss?|https?|evm\+(?:https?|wss?)):\/\/[^\s/]+/, { error: URL_PHRASE })
       .optional()
       .meta({ description: 'The target of a ws or http kind.' }),
     encoding: z.enum(['binary', 'json'], { error: '"binary" or "json"' }).default('binary')
@@ -62,8 +62,8 @@ const target = z
       if (t.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: 'no URL for an inproc target (set kind: ws or http)' });
     } else if (t.url === undefined) {
       ctx.addIssue({ code: 'custom', path: ['url'], input: undefined, message: `${URL_PHRASE} for a ${t.kind} target`, params: { found: 'nothing' } });
-    } else if (t.kind === 'evm' ? !/^evm\+https?:\/\//.test(t.url) : !t.url.startsWith(`${t.kind}://`) && !t.url.startsWith(`${t.kind}s://`)) {
-      ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: t.kind === 'evm' ? 'an evm+http:// URL for an evm target' : `a ${t.kind}:// URL for a ${t.kind} target` });
+    } else if (t.kind === 'evm' ? !/^evm\+(https?|wss?):\/\//.test(t.url) : !t.url.startsWith(`${t.kind}://`) && !t.url.startsWith(`${t.kind}s://`)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], input: t.url, message: t.kind === 'evm' ? 'an evm+http:// or evm+ws:// URL for an evm target' : `a ${t.kind}:// URL for a ${t.kind} target` });
     }
   })
   .meta({ description: 'The system under test. For ws and http targets the server decides the executor, threads and blocks (parabench serve --executor …).' });

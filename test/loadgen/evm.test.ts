@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseGwei } from 'viem';
 import { accountOf, accounts, automines, fundAccounts } from '../../loadgen/targets/evm/accounts.js';
 import { InclusionTracker } from '../../loadgen/targets/evm/inclusion.js';
-import { JsonRpc, RpcUnreachable } from '../../loadgen/targets/evm/rpc.js';
+import { JsonRpc, RpcUnreachable, WsJsonRpc } from '../../loadgen/targets/evm/rpc.js';
 import { signTx } from '../../loadgen/targets/evm/transactions.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -116,6 +116,24 @@ describe('EVM adapter parts, against anvil', () => {
     for (let b = before + 1; b <= after; b++) inBlocks += Number(await rpc.call<string>('eth_getBlockTransactionCountByNumber', [`0x${b.toString(16)}`]));
     const fillers = inBlocks - s.tx.sent;
     assert.ok(fillers > 0 && fillers <= s.tx.dropped, `${fillers} fillers for ${s.tx.dropped} dropped`);
+  });
+
+  test('over WebSocket (evm+ws://): blocks announced by newHeads, the same accounting', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, 'ws.yaml'),
+      `name: evm-ws\nseed: 12\nwarmup: 0s\nduration: 2s\ntimeout: 5s\nworkload: { accounts: 50, costUs: 1, payments: { kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
+    );
+    const r = await runCli(['run', 'ws.yaml', '--target', anvil.url.replace('http://', 'evm+ws://'), '--quiet', '--out', 'out'], { cwd, clock: systemClock });
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(await readFile(join(cwd, 'out', 'summary.json'), 'utf8'));
+    assert.equal(s.target.url, anvil.url.replace('http://', 'evm+ws://'));
+    assert.deepEqual([s.tx.sent, s.tx.committed, s.tx.errored, s.tx.timedOut], [200, 200, 0, 0]);
+    // The announcements themselves: a subscription hears of the next block.
+    const ws = new WsJsonRpc(anvil.url.replace('http://', 'ws://'));
+    const heard = new Promise<void>((resolve) => void ws.onNewHeads(resolve));
+    await Promise.race([heard, new Promise((_, reject) => setTimeout(() => reject(new Error('no newHeads within 3 s')), 3000))]);
+    await ws.close();
   });
 
   test('a transaction the node refuses fails with the node\'s message, and its sender\'s later transactions still mine', async () => {

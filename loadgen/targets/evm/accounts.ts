@@ -4,7 +4,7 @@
  */
 import { keccak256, toHex, type Hex } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import type { JsonRpc } from './rpc.js';
+import type { Rpc } from './rpc.js';
 
 /** Account `index` of the run seeded `seed`: its key is keccak256("parabench:<seed>:<index>"). */
 export function accountOf(seed: number, index: number): PrivateKeyAccount {
@@ -20,7 +20,7 @@ export function accounts(seed: number, count: number): PrivateKeyAccount[] {
  * any measured window. Nodes without it need funding by transfers from a funded account, which is
  * not done here yet.
  */
-export async function fundAccounts(rpc: JsonRpc, addresses: readonly Hex[], wei: bigint): Promise<void> {
+export async function fundAccounts(rpc: Rpc, addresses: readonly Hex[], wei: bigint): Promise<void> {
   const value = toHex(wei);
   for (let from = 0; from < addresses.length; from += 500) {
     const answers = await rpc.batch(addresses.slice(from, from + 500).map((a) => ({ method: 'anvil_setBalance', params: [a, value] })));
@@ -30,7 +30,7 @@ export async function fundAccounts(rpc: JsonRpc, addresses: readonly Hex[], wei:
 }
 
 /** True when the node mines a block per transaction: its throughput then says nothing about blocks. */
-export async function automines(rpc: JsonRpc): Promise<boolean | undefined> {
+export async function automines(rpc: Rpc): Promise<boolean | undefined> {
   try {
     return await rpc.call<boolean>('anvil_getAutomine');
   } catch {

@@ -15,7 +15,7 @@ import type { Target, TargetDescription, TargetInit, WithPrepare } from '../../.
 import type { Receipt, Tx } from '../../../core/tx.js';
 import { accountOf, automines, fundAccounts } from './accounts.js';
 import { InclusionTracker } from './inclusion.js';
-import { JsonRpc, RpcUnreachable } from './rpc.js';
+import { JsonRpc, RpcUnreachable, WsJsonRpc, type Rpc } from './rpc.js';
 import { signTx, type SignedTx } from './transactions.js';
 
 export interface EvmTargetOptions {
@@ -34,7 +34,7 @@ const FUNDING = 10n ** 24n;
 
 export class EvmTarget implements Target, WithPrepare {
   private readonly options: EvmTargetOptions;
-  private readonly rpc: JsonRpc;
+  private readonly rpc: Rpc;
   private readonly signed = new Map<number, SignedTx & { readonly sender: number; readonly nonce: number }>();
   /** Per sender, the next nonce the run will send: a transaction the run skips leaves a gap to fill. */
   private readonly nextNonce = new Map<number, number>();
@@ -52,7 +52,8 @@ export class EvmTarget implements Target, WithPrepare {
 
   constructor(options: EvmTargetOptions) {
     this.options = options;
-    this.rpc = new JsonRpc(options.url.replace(/^evm\+/, ''));
+    const url = options.url.replace(/^evm\+/, '');
+    this.rpc = /^wss?:/.test(url) ? new WsJsonRpc(url) : new JsonRpc(url);
   }
 
   get description(): TargetDescription {
@@ -117,9 +118,11 @@ export class EvmTarget implements Target, WithPrepare {
     if ((await automines(this.rpc)) === true) {
       init.onErrors([], new Error(`${this.options.url} mines a block per transaction (automine): its throughput says nothing about blocks; start it with interval mining (anvil --block-time 1)`));
     }
+    // Over WebSocket, a new block is announced: read it then. Polling stays, slower, as a backstop.
+    const announced = await this.rpc.onNewHeads(() => void this.poll());
     const poll = (): void => {
       if (this.closed) return;
-      this.timer = init.clock.setTimeout(() => void this.poll().finally(poll), this.options.pollMs ?? 100);
+      this.timer = init.clock.setTimeout(() => void this.poll().finally(poll), announced ? 1000 : (this.options.pollMs ?? 100));
     };
     poll();
   }
@@ -226,5 +229,6 @@ export class EvmTarget implements Target, WithPrepare {
     this.timer?.cancel();
     // One last look: blocks mined during the drain's last poll interval.
     await this.poll();
+    await this.rpc.close();
   }
 }

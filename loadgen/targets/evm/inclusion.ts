@@ -4,7 +4,7 @@
  * it was seen is its inclusion time. Sent and mined are different figures, and are kept apart.
  */
 import type { Hex } from 'viem';
-import type { JsonRpc } from './rpc.js';
+import type { Rpc } from './rpc.js';
 
 export interface Inclusion {
   readonly id: number;
@@ -21,14 +21,14 @@ interface BlockHeader {
 }
 
 export class InclusionTracker {
-  private readonly rpc: JsonRpc;
+  private readonly rpc: Rpc;
   private readonly now: () => number;
   private readonly awaited = new Map<string, number>();
   private next = -1;
   /** Every block read: its number, transaction count and gas used. */
   readonly blocks: { number: number; txs: number; ours: number; gasUsed: number }[] = [];
 
-  constructor(rpc: JsonRpc, now: () => number) {
+  constructor(rpc: Rpc, now: () => number) {
     this.rpc = rpc;
     this.now = now;
   }

@@ -1,7 +1,9 @@
 /**
- * Ethereum JSON-RPC over HTTP, with batches: the only file of the EVM adapter that talks to the
- * node. A node that is not listening is told apart from one that answers with an error.
+ * Ethereum JSON-RPC over HTTP or WebSocket, with batches: the only file of the EVM adapter that
+ * talks to the node. A node that is not listening is told apart from one that answers with an
+ * error. Over WebSocket, `eth_subscribe` newHeads tells when a block is mined.
  */
+import WebSocket from 'ws';
 
 export class RpcError extends Error {
   readonly code: number;
@@ -27,7 +29,17 @@ interface Envelope {
   readonly error?: { readonly code: number; readonly message: string };
 }
 
-export class JsonRpc {
+/** What the EVM adapter needs of a node connection, over either transport. */
+export interface Rpc {
+  readonly url: string;
+  call<T>(method: string, params?: readonly unknown[]): Promise<T>;
+  batch(calls: readonly RpcCall[]): Promise<RpcAnswer[]>;
+  /** Calls `onHead` at each new block, where the transport can say (WebSocket); false where it cannot. */
+  onNewHeads(onHead: () => void): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class JsonRpc implements Rpc {
   readonly url: string;
   private readonly timeoutMs: number;
   private nextId = 1;
@@ -61,6 +73,12 @@ export class JsonRpc {
     return answer.result as T;
   }
 
+  async onNewHeads(): Promise<boolean> {
+    return false;
+  }
+
+  async close(): Promise<void> {}
+
   /** One HTTP request for many calls; the answers in the calls' order (a node may reorder them). */
   async batch(calls: readonly RpcCall[]): Promise<RpcAnswer[]> {
     if (calls.length === 0) return [];
@@ -77,6 +95,104 @@ export class JsonRpc {
       const a = byId.get(first + i);
       if (!a) return { error: new RpcError(-32603, 'no answer in the batch') };
       return a.error ? { error: new RpcError(a.error.code, a.error.message) } : { result: a.result };
+    });
+  }
+}
+
+/** JSON-RPC over one WebSocket: calls and batches matched by id, and newHeads notifications. */
+export class WsJsonRpc implements Rpc {
+  readonly url: string;
+  private readonly timeoutMs: number;
+  private ws: WebSocket | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(e: Envelope): void; reject(e: Error): void }>();
+  private readonly subscriptions = new Map<string, () => void>();
+
+  constructor(url: string, timeoutMs = 5000) {
+    this.url = url;
+    this.timeoutMs = timeoutMs;
+  }
+
+  private connect(): Promise<WebSocket> {
+    if (this.ws) return Promise.resolve(this.ws);
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.url, { handshakeTimeout: this.timeoutMs, perMessageDeflate: false });
+      ws.once('open', () => {
+        this.ws = ws;
+        resolve(ws);
+      });
+      ws.once('error', (e: NodeJS.ErrnoException) => reject(new RpcUnreachable(`cannot reach ${this.url}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`)));
+      ws.on('message', (data) => this.onMessage(data.toString()));
+      ws.on('close', () => {
+        this.ws = undefined;
+        for (const w of this.waiting.values()) w.reject(new RpcUnreachable(`${this.url} closed the connection`));
+        this.waiting.clear();
+      });
+    });
+  }
+
+  private onMessage(text: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return;
+    }
+    for (const m of Array.isArray(value) ? (value as Envelope[]) : [value as Envelope & { method?: string; params?: { subscription?: string } }]) {
+      const note = m as { method?: string; params?: { subscription?: string } };
+      if (note.method === 'eth_subscription') {
+        const f = this.subscriptions.get(note.params?.subscription ?? '');
+        f?.();
+        continue;
+      }
+      const w = this.waiting.get(m.id);
+      if (!w) continue;
+      this.waiting.delete(m.id);
+      w.resolve(m);
+    }
+  }
+
+  private async send(body: unknown, ids: readonly number[]): Promise<Envelope[]> {
+    const ws = await this.connect();
+    const answers = ids.map(
+      (id) =>
+        new Promise<Envelope>((resolve, reject) => {
+          this.waiting.set(id, { resolve, reject });
+        }),
+    );
+    ws.send(JSON.stringify(body));
+    return Promise.all(answers);
+  }
+
+  async call<T>(method: string, params: readonly unknown[] = []): Promise<T> {
+    const id = this.nextId++;
+    const [answer] = await this.send({ jsonrpc: '2.0', id, method, params }, [id]);
+    if (answer?.error) throw new RpcError(answer.error.code, answer.error.message);
+    return answer?.result as T;
+  }
+
+  async batch(calls: readonly RpcCall[]): Promise<RpcAnswer[]> {
+    if (calls.length === 0) return [];
+    const ids = calls.map(() => this.nextId++);
+    const answers = await this.send(
+      calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params })),
+      ids,
+    );
+    return answers.map((a) => (a.error ? { error: new RpcError(a.error.code, a.error.message) } : { result: a.result }));
+  }
+
+  async onNewHeads(onHead: () => void): Promise<boolean> {
+    const id = await this.call<string>('eth_subscribe', ['newHeads']);
+    this.subscriptions.set(id, onHead);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const ws = this.ws;
+    if (!ws) return;
+    await new Promise<void>((resolve) => {
+      ws.once('close', () => resolve());
+      ws.close();
     });
   }
 }
