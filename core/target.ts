@@ -204,3 +204,22 @@ export interface WithPrepare {
 export function hasPrepare(t: Target): t is Target & WithPrepare {
   return typeof (t as Partial<WithPrepare>).prepare === 'function';
 }
+
+/** What a real chain's blocks held during a run (an EVM target): read from the chain itself. */
+export interface ChainStats {
+  /** Blocks mined from the run's start to its end. */
+  readonly blocks: number;
+  /** Transactions in them, the run's and anyone else's (gap fillers included). */
+  readonly txs: number;
+  /** Of which the run's own. */
+  readonly ours: number;
+  readonly gasUsed: { readonly total: number; readonly meanPerBlock: number; readonly maxPerBlock: number };
+}
+
+export interface WithChainStats {
+  chainStats(): ChainStats;
+}
+
+export function hasChainStats(t: Target): t is Target & WithChainStats {
+  return typeof (t as Partial<WithChainStats>).chainStats === 'function';
+}

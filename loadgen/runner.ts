@@ -1,6 +1,6 @@
 import type { Clock, Timer } from '../core/clock.js';
 import { ParabenchError } from '../core/errors.js';
-import { hasBlockAnalysis, hasClosedLoopDriver, hasExecutorStats, hasVerification, type BlockReport, type BoundSummary, type ExecutorStats, type Target, type Verification } from '../core/target.js';
+import { hasBlockAnalysis, hasChainStats, hasClosedLoopDriver, hasExecutorStats, hasVerification, type BlockReport, type BoundSummary, type ChainStats, type ExecutorStats, type Target, type Verification } from '../core/target.js';
 import type { Receipt, Tx } from '../core/tx.js';
 import type { Histogram } from '../metrics/histogram.js';
 import type { LoadMetrics } from '../metrics/prom.js';
@@ -72,6 +72,8 @@ export interface RunResult {
   /** Distinct target errors and how many transactions each ended. */
   readonly errors: readonly { message: string; count: number }[];
   readonly executor?: ExecutorStats;
+  /** A real chain's blocks during the run (an EVM target). */
+  readonly chain?: ChainStats;
   readonly verification?: Verification;
   /** What the executed blocks allowed, from their declared sets, on the executor's thread count. */
   readonly bound?: BoundSummary;
@@ -342,6 +344,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const verification = hasVerification(target) ? await target.verify() : undefined;
   const bound = hasBlockAnalysis(target) ? target.blockAnalysis(target.description.threads ?? 1) : undefined;
   await target.close();
+  // After close: an EVM target reads the last blocks as it closes.
+  const chain = hasChainStats(target) ? target.chainStats() : undefined;
 
   checkAccounting('warm-up', collector.warmup);
   checkAccounting('measured', collector.measured);
@@ -370,6 +374,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     errors: [...errorCounts].map(([message, count]) => ({ message, count })),
     ...(executor ? { executor } : {}),
     ...(verification ? { verification } : {}),
+    ...(chain ? { chain } : {}),
     ...(bound ? { bound } : {}),
     ...(aborted ? { aborted } : {}),
     dispose: () => collector.dispose(),

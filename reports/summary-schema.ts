@@ -131,6 +131,9 @@ export const summarySchema = z
     baseline: z
       .strictObject({ base: side, current: side, maxRegression: num, metrics: z.array(metricComparison), passed: z.boolean() })
       .nullable(),
+    chain: z
+      .strictObject({ blocks: num, txs: num, ours: num, gasUsed: z.strictObject({ total: num, meanPerBlock: num, maxPerBlock: num }) })
+      .nullable(),
   })
   .meta({ title: 'parabench summary', description: 'summary.json: the result of one parabench run (or the last of --repeat N, with every run’s figures).' });
 

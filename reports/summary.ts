@@ -4,7 +4,7 @@
  */
 import { profileHash } from '../core/profile/hash.js';
 import type { Profile } from '../core/profile/schema.js';
-import type { BoundSummary, ExecutorStats, TargetDescription, Verification } from '../core/target.js';
+import type { BoundSummary, ChainStats, ExecutorStats, TargetDescription, Verification } from '../core/target.js';
 import type { Buckets, RunResult, WindowStats } from '../loadgen/index.js';
 import type { Comparison, RunFigures } from './compare.js';
 import { evaluateThresholds, type MetricSource, type ThresholdResult } from './thresholds.js';
@@ -94,6 +94,8 @@ export interface Summary {
   readonly repeats: readonly RunFigures[] | null;
   /** With --baseline: this run (or its repeats) against the baseline's. `passed` includes its verdict. */
   readonly baseline: Comparison | null;
+  /** A real chain's blocks during the run (an EVM target): mined is `tps`, sent is `rate.achieved`. */
+  readonly chain: ChainStats | null;
 }
 
 export interface TraceInfo {
@@ -188,6 +190,7 @@ export function buildSummary(input: SummaryInput): Summary {
     trace: input.trace ?? null,
     repeats: null,
     baseline: null,
+    chain: result.chain ?? null,
   };
 }
 

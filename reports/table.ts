@@ -81,6 +81,11 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
     ].join('');
     row('executor', `${e.blocks} blocks · ${num(e.meanTxPerBlock, 1)} tx/block · ${num(e.usPerTx, 1)} µs/tx · ${num(e.execMs, 0)} ms executing${extra}`);
   }
+  if (s.chain) {
+    const c = s.chain;
+    const others = c.txs - c.ours;
+    row('chain', `${c.blocks} blocks · ${c.ours} of the run's tx mined${others > 0 ? ` (+${others} others: gap fillers or other senders)` : ''} · gas per block mean ${c.gasUsed.meanPerBlock.toLocaleString('en-US')}, max ${c.gasUsed.maxPerBlock.toLocaleString('en-US')}`);
+  }
   if (s.bound) {
     const b = s.bound;
     const hot = b.hotKeys[0];

@@ -80,6 +80,7 @@ describe('EVM adapter parts, against anvil', () => {
     const rpc = new JsonRpc(anvil.url);
     const before = Number(await rpc.call<string>('eth_blockNumber'));
     const r = await runCli(['run', 'pay.yaml', '--target', anvil.url.replace('http://', 'evm+http://'), '--quiet', '--out', 'out'], { cwd, clock: systemClock });
+    // (stdout holds the table)
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(await readFile(join(cwd, 'out', 'summary.json'), 'utf8'));
     assert.equal(s.target.kind, 'evm');
@@ -92,6 +93,11 @@ describe('EVM adapter parts, against anvil', () => {
     let inBlocks = 0;
     for (let b = before + 1; b <= after; b++) inBlocks += Number(await rpc.call<string>('eth_getBlockTransactionCountByNumber', [`0x${b.toString(16)}`]));
     assert.equal(inBlocks, 400);
+    // The summary's own count of the chain agrees: every block since the start, and their gas.
+    assert.equal(s.chain.ours, 400);
+    assert.ok(s.chain.txs >= 400 && s.chain.blocks >= 3, JSON.stringify(s.chain));
+    assert.equal(s.chain.gasUsed.total, s.chain.txs * 21_000, 'native transfers use 21,000 gas each');
+    assert.match(r.stdout, /chain +\d+ blocks · 400 of the run's tx mined/);
     assert.ok(s.latencyMs.p50 > 0 && s.latencyMs.p99 < 5000, `inclusion latency p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms`);
   });
 

@@ -11,7 +11,7 @@
 import { parseGwei, type Hex } from 'viem';
 import type { Clock, Timer } from '../../../core/clock.js';
 import { ParabenchError } from '../../../core/errors.js';
-import type { Target, TargetDescription, TargetInit, WithPrepare } from '../../../core/target.js';
+import type { ChainStats, Target, TargetDescription, TargetInit, WithChainStats, WithPrepare } from '../../../core/target.js';
 import type { Receipt, Tx } from '../../../core/tx.js';
 import { accountOf, automines, fundAccounts } from './accounts.js';
 import { InclusionTracker } from './inclusion.js';
@@ -32,7 +32,7 @@ export interface EvmTargetOptions {
 /** Each account gets this much (wei) when funded: far more than any run's transfers and gas. */
 const FUNDING = 10n ** 24n;
 
-export class EvmTarget implements Target, WithPrepare {
+export class EvmTarget implements Target, WithPrepare, WithChainStats {
   private readonly options: EvmTargetOptions;
   private readonly rpc: Rpc;
   private readonly signed = new Map<number, SignedTx & { readonly sender: number; readonly nonce: number }>();
@@ -218,9 +218,16 @@ export class EvmTarget implements Target, WithPrepare {
     return account.signTransaction({ type: 'eip1559', chainId: this.chainId, nonce, to: account.address, value: 0n, gas: 21_000n, maxFeePerGas: this.maxFeePerGas, maxPriorityFeePerGas: 0n });
   }
 
-  /** The blocks read during the run: the gas and the transactions they held. */
-  get blocks(): readonly { number: number; txs: number; ours: number; gasUsed: number }[] {
-    return this.tracker?.blocks ?? [];
+  chainStats(): ChainStats {
+    const blocks = this.tracker?.blocks ?? [];
+    const gas = blocks.map((b) => b.gasUsed);
+    const total = gas.reduce((a, b) => a + b, 0);
+    return {
+      blocks: blocks.length,
+      txs: blocks.reduce((n, b) => n + b.txs, 0),
+      ours: blocks.reduce((n, b) => n + b.ours, 0),
+      gasUsed: { total, meanPerBlock: blocks.length > 0 ? Math.round(total / blocks.length) : 0, maxPerBlock: Math.max(0, ...gas) },
+    };
   }
 
   async close(): Promise<void> {
