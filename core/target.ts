@@ -28,14 +28,21 @@ export interface BlockReport {
   readonly stats: BlockReportStats;
 }
 
+/** What an executor did for a block (and, summed, for a run). */
 export interface BlockReportStats {
+  /** Transaction executions, re-executions included. */
   readonly executions: number;
   readonly reexecutions: number;
   readonly validations: number;
+  /** Incarnations aborted by validation (Block-STM). */
   readonly aborts: number;
+  /** Waits on another transaction: dependencies (Block-STM), cross-shard waits (sharded). */
   readonly waits: number;
+  /** Transactions run through the cross-shard protocol (sharded). */
   readonly crossShard: number;
+  /** Blocks run on the sequential path instead (a shared region would have overflowed). */
   readonly fallbacks: number;
+  /** Time spent executing blocks, in milliseconds; of which preparing them and committing them on the main thread. */
   readonly execMs: number;
   readonly prepareMs: number;
   readonly commitMs: number;
@@ -72,25 +79,9 @@ export interface Target {
 }
 
 /** Per-run totals of what the executor did, where the target can tell. */
-export interface ExecutorStats {
+export interface ExecutorStats extends BlockReportStats {
   readonly blocks: number;
   readonly txs: number;
-  /** Transaction executions, re-executions included. */
-  readonly executions: number;
-  readonly reexecutions: number;
-  readonly validations: number;
-  /** Incarnations aborted by validation (Block-STM). */
-  readonly aborts: number;
-  /** Waits on another transaction: dependencies (Block-STM), cross-shard waits (sharded). */
-  readonly waits: number;
-  /** Transactions run through the cross-shard protocol (sharded). */
-  readonly crossShard: number;
-  /** Blocks run on the sequential path instead (a shared region would have overflowed). */
-  readonly fallbacks: number;
-  /** Time spent executing blocks, in milliseconds; of which preparing them and committing them on the main thread. */
-  readonly execMs: number;
-  readonly prepareMs: number;
-  readonly commitMs: number;
   /** The state root after the last block, when there was one. */
   readonly stateRoot?: string;
 }

@@ -250,13 +250,11 @@ export interface BlockFigures extends Pick<BlockReportStats, 'executions' | 'ree
 
 /** The executor side's metrics, fed one block at a time. */
 export class ExecutorMetrics {
-  private readonly executor: string;
   private readonly threads: number;
-  private readonly t = { blocks: 0, txs: 0, executions: 0, reexecutions: 0, validations: 0, aborts: 0, waits: 0, workS: 0, cpS: 0, boundS: 0, execS: 0, execSWithBound: 0 };
+  private readonly t = { blocks: 0, txs: 0, executions: 0, reexecutions: 0, validations: 0, aborts: 0, waits: 0, workS: 0, cpS: 0, boundS: 0, execSWithBound: 0 };
   private readonly duration: BucketHistogram;
 
   constructor(reg: MetricsRegistry, options: { executor: string; threads: number; blockSizeLimit: number; blockBuckets: readonly number[]; queueDepth?: () => number }) {
-    this.executor = options.executor;
     this.threads = options.threads;
     const labels = { executor: options.executor };
     const t = this.t;
@@ -302,7 +300,6 @@ export class ExecutorMetrics {
     t.aborts += b.aborts;
     t.waits += b.waits;
     const execS = b.execMs / 1000;
-    t.execS += execS;
     this.duration.observe(execS);
     if (b.workUs !== undefined && b.criticalPathUs !== undefined) {
       const w = b.workUs / 1e6;
@@ -312,10 +309,6 @@ export class ExecutorMetrics {
       t.boundS += Math.max(cp, w / this.threads);
       t.execSWithBound += execS;
     }
-  }
-
-  get name(): string {
-    return this.executor;
   }
 }
 

@@ -15,6 +15,16 @@ export function matchedText(v: Summary['verification']): string {
       : `receipts match, and the ${v.rootsCompared} state roots reported`;
 }
 
+/** What an executor did beyond executing, per transaction, where it did anything: " · 0.12 re-executions and …". */
+export function executorExtras(e: NonNullable<Summary['executor']>): string {
+  const per = (n: number): string => (e.txs > 0 ? (n / e.txs).toFixed(2) : '0');
+  return [
+    e.validations > 0 ? ` · ${per(e.reexecutions)} re-executions and ${per(e.validations)} validations per tx` : '',
+    e.crossShard > 0 ? ` · ${per(e.crossShard)} cross-shard per tx` : '',
+    e.fallbacks > 0 ? ` · ${e.fallbacks} blocks on the sequential path` : '',
+  ].join('');
+}
+
 /** The results were checked against sequential execution and differ. */
 export function verificationFailed(s: Summary): boolean {
   return s.verification.checked && !(s.verification.stateRootMatches && s.verification.receiptsMatch);

@@ -13,7 +13,7 @@ import { formatDuration } from '../core/duration.js';
 import { Histogram } from '../metrics/histogram.js';
 import { runFigures, type MetricComparison } from './compare.js';
 import { PAGE_SCRIPT } from './html-script.js';
-import { matchedText, measuredText, verificationFailed } from './format.js';
+import { executorExtras, matchedText, measuredText, verificationFailed } from './format.js';
 import type { Summary } from './summary.js';
 import type { ThresholdResult } from './thresholds.js';
 
@@ -559,12 +559,7 @@ function figuresSection(s: Summary): string {
   rows.push(['warm-up', `${num(s.warmupTx.sent)} sent, ${num(s.warmupTx.committed)} committed (not measured)`]);
   if (s.executor) {
     const e = s.executor;
-    const per = (n: number): string => (e.txs > 0 ? (n / e.txs).toFixed(2) : '0');
-    const extra = [
-      e.validations > 0 ? ` · ${per(e.reexecutions)} re-executions and ${per(e.validations)} validations per tx` : '',
-      e.crossShard > 0 ? ` · ${per(e.crossShard)} cross-shard per tx` : '',
-      e.fallbacks > 0 ? ` · ${e.fallbacks} blocks on the sequential path` : '',
-    ].join('');
+    const extra = executorExtras(e);
     rows.push(['executor', `${esc(e.name)} · ${num(e.blocks)} blocks · ${num(e.meanTxPerBlock, 1)} tx/block · ${num(e.usPerTx, 1)} µs/tx · ${num(e.execMs, 0)} ms executing${extra}`]);
     if (e.stateRoot) rows.push(['state root', `<code>${esc(e.stateRoot)}</code>`]);
   }

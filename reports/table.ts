@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.js';
-import { matchedText, measuredText } from './format.js';
+import { executorExtras, matchedText, measuredText } from './format.js';
 import type { Summary } from './summary.js';
 
 export interface TableOptions {
@@ -73,12 +73,7 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
   );
   if (s.executor) {
     const e = s.executor;
-    const per = (x: number): string => (e.txs > 0 ? (x / e.txs).toFixed(2) : '0');
-    const extra = [
-      e.validations > 0 ? ` · ${per(e.reexecutions)} re-executions and ${per(e.validations)} validations per tx` : '',
-      e.crossShard > 0 ? ` · ${per(e.crossShard)} cross-shard per tx` : '',
-      e.fallbacks > 0 ? ` · ${e.fallbacks} blocks on the sequential path` : '',
-    ].join('');
+    const extra = executorExtras(e);
     row('executor', `${e.blocks} blocks · ${num(e.meanTxPerBlock, 1)} tx/block · ${num(e.usPerTx, 1)} µs/tx · ${num(e.execMs, 0)} ms executing${extra}`);
   }
   if (s.chain) {

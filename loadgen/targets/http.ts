@@ -75,6 +75,7 @@ export class HttpTarget implements Target, WithExecutorStats, WithVerification, 
 
   async open(init: TargetInit): Promise<void> {
     this.init = init;
+    this.remote.start(init.genesis);
     this.clock = init.clock;
     this.session = randomUUID();
     const hello: Hello = {
@@ -241,14 +242,10 @@ export class HttpTarget implements Target, WithExecutorStats, WithVerification, 
   }
 
   async verify(): Promise<Verification> {
-    if (!this.init) throw new Error('verify() before open()');
-    return this.remote.verify(this.init.genesis);
+    return this.remote.verify();
   }
 
   blockAnalysis(threads: number): BoundSummary {
-    if (!this.init) throw new Error('blockAnalysis() before open()');
-    const bound = this.remote.bound(this.init.genesis, threads);
-    if (!bound) throw new Error('blockAnalysis() without checks');
-    return bound;
+    return this.remote.blockAnalysis(threads);
   }
 }

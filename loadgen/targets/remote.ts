@@ -33,6 +33,7 @@ export class RemoteBlocks {
   private readonly stats = { blocks: 0, txs: 0, executions: 0, reexecutions: 0, validations: 0, aborts: 0, waits: 0, crossShard: 0, fallbacks: 0, execMs: 0, prepareMs: 0, commitMs: 0 };
   private lastRoot = '';
   private rebuilt: { blocks: RecordedBlock[]; skipped: number } | undefined;
+  private genesis: GenesisSpec | undefined;
 
   /** `budget`: most transactions kept for the check (0 turns it off). */
   constructor(budget: number, checks: RecordedBlockChecks | undefined) {
@@ -122,7 +123,18 @@ export class RemoteBlocks {
     return { blocks, skipped: 0 };
   }
 
-  verify(genesis: GenesisSpec): Verification {
+  /** The chain the run started from: what its blocks are re-executed on. */
+  start(genesis: GenesisSpec): void {
+    this.genesis = genesis;
+  }
+
+  private started(what: string): GenesisSpec {
+    if (!this.genesis) throw new Error(`${what} before open()`);
+    return this.genesis;
+  }
+
+  verify(): Verification {
+    const genesis = this.started('verify()');
     if (!this.checks || this.capacity === 0) {
       return { checked: false, blocks: 0, txs: 0, blocksSkipped: this.stats.blocks, stateRootMatches: false, rootsCompared: 0, receiptsMatch: false };
     }
@@ -130,8 +142,9 @@ export class RemoteBlocks {
     return this.checks.verify(genesis, blocks, skipped);
   }
 
-  bound(genesis: GenesisSpec, threads: number): BoundSummary | undefined {
-    if (!this.checks) return undefined;
+  blockAnalysis(threads: number): BoundSummary {
+    const genesis = this.started('blockAnalysis()');
+    if (!this.checks) throw new Error('blockAnalysis() without checks');
     // With the check off nothing is kept: the bound is then of no blocks, as the in-process target's.
     return this.checks.bound(genesis, this.capacity === 0 ? [] : this.recorded().blocks, threads);
   }

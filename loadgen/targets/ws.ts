@@ -134,6 +134,7 @@ export class WsTarget implements Target, WithExecutorStats, WithVerification, Wi
 
   async open(init: TargetInit): Promise<void> {
     this.init = init;
+    this.remote.start(init.genesis);
     this.clock = init.clock;
     for (const l of this.links) l.rememberMs = (init.timeoutMs ?? 59_000) + 1000;
     this.hello = {
@@ -322,14 +323,10 @@ export class WsTarget implements Target, WithExecutorStats, WithVerification, Wi
   }
 
   async verify(): Promise<Verification> {
-    if (!this.init) throw new Error('verify() before open()');
-    return this.remote.verify(this.init.genesis);
+    return this.remote.verify();
   }
 
   blockAnalysis(threads: number): BoundSummary {
-    if (!this.init) throw new Error('blockAnalysis() before open()');
-    const bound = this.remote.bound(this.init.genesis, threads);
-    if (!bound) throw new Error('blockAnalysis() without checks');
-    return bound;
+    return this.remote.blockAnalysis(threads);
   }
 }

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { freePort } from './net.js';
 
 export interface Anvil {
   readonly url: string;
@@ -28,14 +28,6 @@ function binary(): string {
   const onPath = spawnSync('sh', ['-c', 'command -v anvil'], { encoding: 'utf8' }).stdout.trim();
   assert.ok(onPath, `anvil not found: npm ci installs it on linux-x64 (${pkg}, an optional dependency); elsewhere install Foundry's anvil (getfoundry.sh) on PATH`);
   return onPath;
-}
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 export async function startAnvil(options: { blockTime?: number; chainId?: number; gasLimit?: number } = {}): Promise<Anvil> {

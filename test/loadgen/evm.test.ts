@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { systemClock } from '../../core/clock.js';
 import { createWorkload } from '../../loadgen/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { freePort, startAnvil, type Anvil } from '../helpers/anvil.js';
+import { startAnvil, type Anvil } from '../helpers/anvil.js';
+import { freePort } from '../helpers/net.js';
 
 let anvil: Anvil;
 before(async () => {

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { setWorkCalibration } from '../../ledger/index.js';
 import { ALL_METRICS } from '../../metrics/catalog.js';
 import { MetricsRegistry, serveMetrics } from '../../metrics/prom.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
 
 setWorkCalibration(100);
 
@@ -27,14 +27,6 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 function need(binary: string, pkg: string): void {
   const found = spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
   assert.ok(found, `${binary} not found: install it with apt-get install -y --no-install-recommends ${pkg} (see README)`);
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

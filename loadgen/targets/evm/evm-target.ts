@@ -1,12 +1,12 @@
 /**
- * An Ethereum JSON-RPC node as the target (`--target evm+http://HOST:PORT`): the workload's
+ * An Ethereum JSON-RPC node as the target (`--target evm+http://` or `evm+ws://`): the workload's
  * transactions become real ones. Before the clock starts (prepare): the chain id is checked, the
  * accounts are funded, and every transaction is signed in advance. During the run: the due
  * transactions go out as JSON-RPC batches, and inclusion is read from the chain's blocks, so sent
  * and mined are separate figures (the run's achieved rate and its committed TPS).
  *
- * So far: native transfers (payments' `transfer`), over HTTP. The other families, ws, receipts
- * status checks and nonce recovery after a rejection are to come.
+ * So far: native transfers (payments' `transfer`). The other families (contracts) and receipt
+ * status checks are to come (docs/EVM.md).
  */
 import { parseGwei, type Hex } from 'viem';
 import type { Clock, Timer } from '../../../core/clock.js';
@@ -39,8 +39,6 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
   /** Per sender, the next nonce the run will send: a transaction the run skips leaves a gap to fill. */
   private readonly nextNonce = new Map<number, number>();
   private maxFeePerGas = 0n;
-  /** Gap fillers sent: zero-value self-transfers that take a skipped nonce, so later ones can mine. */
-  fillers = 0;
   private chainId = 0;
   private client = 'unknown';
   private init: TargetInit | undefined;
@@ -213,7 +211,6 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
 
   /** A zero-value transfer to itself: takes nonce `nonce` of `sender`, changes nothing else. */
   private async filler(sender: number, nonce: number): Promise<Hex> {
-    this.fillers++;
     const account = accountOf(this.options.seed, sender);
     return account.signTransaction({ type: 'eip1559', chainId: this.chainId, nonce, to: account.address, value: 0n, gas: 21_000n, maxFeePerGas: this.maxFeePerGas, maxPriorityFeePerGas: 0n });
   }
