@@ -4,12 +4,19 @@ import { BoundAccumulator, InprocTarget, verifyAgainstSequential } from '../exec
 import { StateLayout } from '../ledger/index.js';
 import { EvmTarget, HttpTarget, WsTarget } from '../loadgen/index.js';
 import { version } from './version.js';
+import { privateKeyToAccount } from 'viem/accounts';
+import { ParabenchError } from '../core/errors.js';
+import { cacheDir } from '../loadgen/index.js';
 
 export interface TargetOptions {
   /** Re-execute what the target committed on the sequential reference after the run. */
   readonly verify: boolean;
   /** Seeds an EVM target's account keys (the profile's seed). */
   readonly seed?: number;
+  /** An EVM target reads PARABENCH_FUNDER_KEY and PARABENCH_CACHE from here. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** An EVM target's prepare phase, a line at a time. */
+  readonly log?: (line: string) => void;
 }
 
 /** How a network target's blocks are checked: the same oracle and bound as the in-process target's. */
@@ -52,6 +59,28 @@ export function createTarget(config: TargetConfig, options: TargetOptions = { ve
         ...(options.verify ? {} : { verifyMaxTxs: 0 }),
       });
     case 'evm':
-      return new EvmTarget({ url: config.url ?? '', seed: options.seed ?? 1, ...(config.chainId !== undefined ? { chainId: config.chainId } : {}) });
+      return evmTarget(config, options);
   }
+}
+
+function evmTarget(config: TargetConfig, options: TargetOptions): EvmTarget {
+  const env = options.env ?? {};
+  const key = env.PARABENCH_FUNDER_KEY?.trim();
+  let funder;
+  if (key) {
+    const hex = key.startsWith('0x') ? key : `0x${key}`;
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new ParabenchError('USAGE', 'PARABENCH_FUNDER_KEY: expected a private key of 64 hex digits (0x optional), found something else (not shown)');
+    funder = privateKeyToAccount(hex as `0x${string}`);
+  }
+  const cache = cacheDir(env);
+  return new EvmTarget({
+    url: config.url ?? '',
+    seed: options.seed ?? 1,
+    asset: config.asset,
+    funding: config.funding,
+    ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
+    ...(funder ? { funder } : {}),
+    ...(cache ? { cacheDir: cache } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
 }

@@ -189,7 +189,8 @@ export function hasClosedLoopDriver(t: Target): t is Target & WithClosedLoopDriv
  * signed in advance). Handed the run's transactions in id order, and how many there are.
  */
 export interface WithPrepare {
-  prepare(txs: Iterable<Tx>, count: number): Promise<void>;
+  /** Gets the run's transactions, in id order, and the genesis the workload starts from (what to deploy). */
+  prepare(txs: Iterable<Tx>, count: number, genesis: GenesisSpec): Promise<void>;
 }
 
 export function hasPrepare(t: Target): t is Target & WithPrepare {
@@ -205,6 +206,13 @@ export interface ChainStats {
   /** Of which the run's own. */
   readonly ours: number;
   readonly gasUsed: { readonly total: number; readonly meanPerBlock: number; readonly maxPerBlock: number };
+  /**
+   * The run's transactions whose receipts were read (all of them where the node answers
+   * eth_getBlockReceipts, else a sample per block: `byBlock` false), and how many reverted.
+   */
+  readonly receipts: { readonly checked: number; readonly reverted: number; readonly byBlock: boolean };
+  /** How the prepare phase went: funding method, contracts deployed, signatures made or reused. */
+  readonly prepare: { readonly funding: string; readonly setupTxs: number; readonly signed: number; readonly cached: number; readonly seconds: number };
 }
 
 export interface WithChainStats {

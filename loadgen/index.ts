@@ -8,3 +8,4 @@ export { WsTarget, type WsTargetOptions } from './targets/ws.js';
 export { checkConformance, Unreachable, type ConformanceCheck } from './targets/conformance.js';
 export { HttpTarget, type HttpTargetOptions } from './targets/http.js';
 export { EvmTarget, type EvmTargetOptions } from './targets/evm/evm-target.js';
+export { cacheDir } from './targets/evm/signed-cache.js';

@@ -71,6 +71,8 @@ export interface RunResult {
   readonly unmatchedReceipts: number;
   /** Distinct target errors and how many transactions each ended. */
   readonly errors: readonly { message: string; count: number }[];
+  /** Why transactions failed (the state machine's or the node's reason), warm-up included, most frequent first. */
+  readonly failures: readonly { reason: string; count: number }[];
   readonly executor?: ExecutorStats;
   /** A real chain's blocks during the run (an EVM target). */
   readonly chain?: ChainStats;
@@ -119,9 +121,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const outstanding = new Outstanding(options.maxInFlight);
   let unmatchedReceipts = 0;
   const errorCounts = new Map<string, number>();
+  const failureCounts = new Map<string, number>();
   let t0 = 0;
 
   /** Transactions the target could not process end as errored; each distinct error is counted. */
+  /** A node's messages may carry numbers (have 0 want 5): past 100 distinct reasons, the rest are lumped. */
+  function countFailure(reason: string): void {
+    const key = failureCounts.has(reason) || failureCounts.size < 100 ? reason : 'other reasons (more than 100 distinct)';
+    failureCounts.set(key, (failureCounts.get(key) ?? 0) + 1);
+  }
+
   function fail(ids: readonly number[], error: Error): void {
     let n = 0;
     for (const id of ids) {
@@ -153,7 +162,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
         const at = r.commitMs - t0;
         // Late is late, whether or not the once-a-second sweep got to it first.
         if (at - intended >= options.timeoutMs) collector.timedOut(intended, outstanding.lastTag);
-        else collector.receipt(intended, at, r.status, outstanding.lastTag, r.reason === undefined ? -1 : (REASON_INDEX.get(r.reason) ?? 0));
+        else {
+          collector.receipt(intended, at, r.status, outstanding.lastTag, r.reason === undefined ? -1 : (REASON_INDEX.get(r.reason) ?? 0));
+          if (r.status === 'failed') countFailure(r.reason ?? 'no reason given');
+        }
       }
     },
     onErrors: fail,
@@ -372,6 +384,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     windows: collector.windows,
     unmatchedReceipts,
     errors: [...errorCounts].map(([message, count]) => ({ message, count })),
+    failures: [...failureCounts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
     ...(executor ? { executor } : {}),
     ...(verification ? { verification } : {}),
     ...(chain ? { chain } : {}),

@@ -577,8 +577,11 @@ function figuresSection(s: Summary): string {
 }
 
 function errorsSection(s: Summary): string {
-  if (s.errors.length === 0) return '';
-  return `<section id="errors"><h2>Errors</h2><table><thead><tr><th class="num">count</th><th>message</th></tr></thead><tbody>${s.errors
+  const failures = s.failures.length === 0 ? '' : `<section id="failures"><h2>Failed, by reason</h2><table><thead><tr><th class="num">count</th><th>reason</th></tr></thead><tbody>${s.failures
+    .map((f) => `<tr><td class="num">${num(f.count)}</td><td>${esc(f.reason)}</td></tr>`)
+    .join('')}</tbody></table></section>`;
+  if (s.errors.length === 0) return failures;
+  return `${failures}<section id="errors"><h2>Errors</h2><table><thead><tr><th class="num">count</th><th>message</th></tr></thead><tbody>${s.errors
     .map((e) => `<tr><td class="num">${num(e.count)}</td><td>${esc(e.message)}</td></tr>`)
     .join('')}</tbody></table></section>`;
 }

@@ -30,6 +30,11 @@ export function renderMarkdown(s: Summary): string {
     );
   }
   if (s.baseline) out.push(...baselineSection(s.baseline), '');
+  if (s.failures.length > 0) {
+    out.push('### Failed, by reason', '');
+    for (const f of s.failures) out.push(`- ${f.count} × ${text(f.reason)}`);
+    out.push('');
+  }
   if (s.errors.length > 0) {
     out.push('### Errors', '');
     for (const e of s.errors) out.push(`- ${e.count} × ${text(e.message)}`);

@@ -124,6 +124,8 @@ export const summarySchema = z
     ),
     unmatchedReceipts: num,
     errors: z.array(z.strictObject({ message: z.string(), count: num })),
+    // Added within v1: a summary written before it reads as having none recorded.
+    failures: z.array(z.strictObject({ reason: z.string(), count: num })).default([]),
     warnings: z.array(z.string()),
     machine: z.strictObject({ node: z.string(), platform: z.string(), arch: z.string(), cpus: num, cpuModel: z.string(), loadAvgStart: num, loadAvgEnd: num, workItersPerUs: num }),
     trace: z.strictObject({ file: z.string(), speed: num, recordedProfileHash: z.string(), underruns: num }).nullable(),
@@ -132,7 +134,14 @@ export const summarySchema = z
       .strictObject({ base: side, current: side, maxRegression: num, metrics: z.array(metricComparison), passed: z.boolean() })
       .nullable(),
     chain: z
-      .strictObject({ blocks: num, txs: num, ours: num, gasUsed: z.strictObject({ total: num, meanPerBlock: num, maxPerBlock: num }) })
+      .strictObject({
+        blocks: num,
+        txs: num,
+        ours: num,
+        gasUsed: z.strictObject({ total: num, meanPerBlock: num, maxPerBlock: num }),
+        receipts: z.strictObject({ checked: num, reverted: num, byBlock: z.boolean() }),
+        prepare: z.strictObject({ funding: z.string(), setupTxs: num, signed: num, cached: num, seconds: num }),
+      })
       .nullable(),
   })
   .meta({ title: 'parabench summary', description: 'summary.json: the result of one parabench run (or the last of --repeat N, with every run’s figures).' });

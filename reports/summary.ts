@@ -82,6 +82,8 @@ export interface Summary {
   readonly windows: readonly WindowStats[];
   readonly unmatchedReceipts: number;
   readonly errors: readonly { readonly message: string; readonly count: number }[];
+  /** Why transactions failed (a reason of the state machine, or a node's own message), warm-up included, most frequent first. */
+  readonly failures: readonly { readonly reason: string; readonly count: number }[];
   /** Things that make the figures less trustworthy than they look, in words. */
   readonly warnings: readonly string[];
   readonly machine: MachineInfo;
@@ -182,6 +184,7 @@ export function buildSummary(input: SummaryInput): Summary {
     windows: result.windows,
     unmatchedReceipts: result.unmatchedReceipts,
     errors: result.errors,
+    failures: result.failures,
     warnings: [
       ...warnings(result, verification),
       ...(input.trace && input.trace.underruns > 0 ? [`the trace was read slower than it was sent ${input.trace.underruns} times: those transactions went out late`] : []),

@@ -80,6 +80,10 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
     const c = s.chain;
     const others = c.txs - c.ours;
     row('chain', `${c.blocks} blocks · ${c.ours} of the run's tx mined${others > 0 ? ` (+${others} others: gap fillers or other senders)` : ''} · gas per block mean ${c.gasUsed.meanPerBlock.toLocaleString('en-US')}, max ${c.gasUsed.maxPerBlock.toLocaleString('en-US')}`);
+    const r = c.receipts;
+    row('receipts', `${r.checked} read${r.byBlock ? ' (every block whole)' : ' (a sample per block: the node has no eth_getBlockReceipts)'} · ${r.reverted} reverted`);
+    const p = c.prepare;
+    row('prepare', `${p.seconds.toFixed(1)} s before the clock · funded by ${p.funding} · ${p.setupTxs} set-up transaction${p.setupTxs === 1 ? '' : 's'} (funding, deployments, mints, pools) · ${p.signed} signed, ${p.cached} from the cache`);
   }
   if (s.bound) {
     const b = s.bound;
@@ -105,6 +109,11 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
       const value = measuredText(th);
       lines.push(`    ${mark} ${th.metric.padEnd(width)}  ${th.expr.padEnd(exprWidth)}  ${value}`);
     }
+  }
+  if (s.failures.length > 0) {
+    lines.push('');
+    lines.push('  failed, by reason');
+    for (const f of s.failures) lines.push(`    ${f.count} × ${f.reason}`);
   }
   if (s.errors.length > 0) {
     lines.push('');

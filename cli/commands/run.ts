@@ -160,19 +160,19 @@ export interface OnceOptions {
 export async function runOnce(args: RunArgs, env: CliEnv, plan: Plan, o: OnceOptions): Promise<{ summary: Summary; interrupted: boolean; metrics: RunMetrics | undefined }> {
   const { profile, file } = plan.loaded;
   await plan.trace?.source.ready;
-  const target = createTarget(profile.target, { verify: args.verify, seed: profile.seed });
+  const target = createTarget(profile.target, { verify: args.verify, seed: profile.seed, env: env.env, ...(args.quiet ? {} : { log: (line: string) => env.stderr.write(`  ${line}\n`) }) });
   if (hasPrepare(target)) {
     // Before the clock: the target gets the very transactions the run will generate, in id order.
     const count = plan.schedule.total;
     if (!Number.isFinite(count) || plan.trace) {
       throw new ParabenchError('USAGE', `target: an ${profile.target.kind} target signs every transaction before the run: it needs an open-loop schedule of the profile's own traffic (not a closed loop, not a trace)`);
     }
+    const again = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
     const txs = function* (): Generator<Tx> {
-      const again = createWorkload(profile.workload, profile.seed, { blockSize: profile.target.blockSize });
       for (let i = 0; i < count; i++) yield again.next(i);
     };
     if (!args.quiet) env.stderr.write(`preparing ${profile.target.url ?? profile.target.kind}: ${count} transactions to sign\n`);
-    await target.prepare(txs(), count);
+    await target.prepare(txs(), count, again.genesis);
   }
   const progress = args.quiet ? undefined : progressPrinter(env.stderr);
   const metrics = o.metricsPort !== undefined || args.pushgateway !== undefined ? runMetrics(o.runId, profile.name, profile, () => target.description) : undefined;

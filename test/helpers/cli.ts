@@ -31,7 +31,8 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
   const clock = options.clock ?? new FakeClock();
   const env: CliEnv = {
     argv,
-    env: options.env ?? {},
+    // The EVM target's signed cache stays off unless a test turns it on: tests must not write to ~/.cache.
+    env: options.env ?? { PARABENCH_CACHE: 'off' },
     cwd: options.cwd,
     stdout: { write: (t) => void (stdout += t), isTTY: options.isTTY ?? false },
     stderr: { write: (t) => void (stderr += t), isTTY: options.isTTY ?? false },

@@ -37,9 +37,9 @@ describe('EVM adapter parts, against anvil', () => {
       { blockSize: 100 },
     );
     const txs = Array.from({ length: 300 }, (_, i) => workload.next(i));
-    await fundAccounts(rpc, accounts(5, 50).map((a) => a.address), 10n ** 20n);
+    await fundAccounts(rpc, new Map(accounts(5, 50).map((a) => [a.address, 10n ** 20n])), { mode: 'set-balance', chainId: anvil.chainId, maxFeePerGas: parseGwei('100') });
     const signed = [];
-    for (const tx of txs) signed.push(await signTx(tx, { chainId: anvil.chainId, account: (i) => accountOf(5, i), maxFeePerGas: parseGwei('100') }));
+    for (const tx of txs) signed.push(await signTx(tx, { chainId: anvil.chainId, account: (i) => accountOf(5, i), merchant: (m) => accountOf(5, `merchant:${m}`).address, maxFeePerGas: parseGwei('100'), deployment: { tokens: [], collections: [] }, asset: 'native' }));
     const tracker = new InclusionTracker(rpc, () => Date.now());
     await tracker.start();
     for (const s of signed) tracker.expect(s.hash, s.id);
@@ -153,7 +153,7 @@ describe('EVM adapter parts, against anvil', () => {
     );
     const txs = Array.from({ length: 60 }, (_, i) => workload.next(i));
     const target = new EvmTarget({ url: anvil.url.replace('http://', 'evm+http://'), seed, pollMs: 100 });
-    await target.prepare(txs, txs.length);
+    await target.prepare(txs, txs.length, workload.genesis);
     // Someone else takes the first nonce of the first transaction's sender after it was signed.
     const victim = txs[0]!;
     const rpc = new JsonRpc(anvil.url);

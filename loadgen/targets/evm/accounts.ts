@@ -1,13 +1,16 @@
 /**
  * The run's accounts on an EVM chain: deterministic keys (the same seed, the same accounts, so a
- * prepared chain and cached signed transactions can be reused), funded in the prepare phase.
+ * fresh chain gets the same addresses and cached signed transactions can be reused), funded in
+ * the prepare phase: by anvil's (or hardhat's) set-balance method where the node has it, else by
+ * transfers from a funded account whose key the user gives (PARABENCH_FUNDER_KEY).
  */
-import { keccak256, toHex, type Hex } from 'viem';
+import { keccak256, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import type { Rpc } from './rpc.js';
+import type { RpcError, Rpc } from './rpc.js';
+import { sendAndConfirm, type SetupTx } from './setup.js';
 
 /** Account `index` of the run seeded `seed`: its key is keccak256("parabench:<seed>:<index>"). */
-export function accountOf(seed: number, index: number): PrivateKeyAccount {
+export function accountOf(seed: number, index: number | string): PrivateKeyAccount {
   return privateKeyToAccount(keccak256(toHex(`parabench:${seed}:${index}`)));
 }
 
@@ -15,18 +18,75 @@ export function accounts(seed: number, count: number): PrivateKeyAccount[] {
   return Array.from({ length: count }, (_, i) => accountOf(seed, i));
 }
 
+export type Funding = 'auto' | 'set-balance' | 'transfers';
+
+export interface FundingOptions {
+  readonly mode: Funding;
+  readonly chainId: number;
+  readonly maxFeePerGas: bigint;
+  /** Pays the transfers (mode transfers, or auto on a node without set-balance). */
+  readonly funder?: PrivateKeyAccount;
+}
+
+/** What the user must do about funding; the caller turns it into exit 2. */
+export class FundingImpossible extends Error {}
+
+/** With set-balance, every account gets this much: far beyond any run's needs. */
+const SET_BALANCE = 10n ** 24n;
+
 /**
- * Gives every address `wei`, with anvil's (or hardhat's) set-balance method: instant, and outside
- * any measured window. Nodes without it need funding by transfers from a funded account, which is
- * not done here yet.
+ * Gives every address at least what it needs (wei). Returns how it was done, and the transfers it took. Accounts already
+ * holding enough (an earlier run on the same chain) get nothing more.
  */
-export async function fundAccounts(rpc: Rpc, addresses: readonly Hex[], wei: bigint): Promise<void> {
-  const value = toHex(wei);
-  for (let from = 0; from < addresses.length; from += 500) {
-    const answers = await rpc.batch(addresses.slice(from, from + 500).map((a) => ({ method: 'anvil_setBalance', params: [a, value] })));
-    const failed = answers.find((a) => 'error' in a);
-    if (failed && 'error' in failed) throw new Error(`funding the accounts with anvil_setBalance failed: ${failed.error.message} (a node without it needs funding by transfers, not supported yet)`);
+export async function fundAccounts(rpc: Rpc, needs: ReadonlyMap<Address, bigint>, o: FundingOptions): Promise<{ method: 'set-balance' | 'transfers'; transfers: number }> {
+  const addresses = [...needs.keys()];
+  if (o.mode !== 'transfers') {
+    const value = toHex(SET_BALANCE);
+    let unsupported: RpcError | undefined;
+    for (let from = 0; from < addresses.length && !unsupported; from += 500) {
+      const answers = await rpc.batch(addresses.slice(from, from + 500).map((a) => ({ method: 'anvil_setBalance', params: [a, value] })));
+      for (const a of answers) {
+        if (!('error' in a)) continue;
+        if (o.mode === 'auto' && from === 0) unsupported = a.error;
+        else throw new Error(`funding the accounts with anvil_setBalance failed: ${a.error.message}`);
+        break;
+      }
+    }
+    if (!unsupported) return { method: 'set-balance', transfers: 0 };
   }
+  const funder = o.funder;
+  if (!funder) {
+    throw new FundingImpossible(
+      `${rpc.url} cannot set balances (anvil_setBalance)${o.mode === 'transfers' ? ' or was told not to' : ''}: set PARABENCH_FUNDER_KEY to the private key of an account holding enough to fund the run's ${addresses.length} accounts`,
+    );
+  }
+  const balances = await readBalances(rpc, addresses);
+  const short = addresses.flatMap((a, i) => {
+    const need = needs.get(a) ?? 0n;
+    const have = balances[i] ?? 0n;
+    return have >= need ? [] : [{ to: a, value: need - have }];
+  });
+  if (short.length === 0) return { method: 'transfers', transfers: 0 };
+  const total = short.reduce((sum, s) => sum + s.value + 21_000n * o.maxFeePerGas, 0n);
+  const [held = 0n] = await readBalances(rpc, [funder.address]);
+  if (held < total) throw new FundingImpossible(`PARABENCH_FUNDER_KEY's account ${funder.address} holds ${held} wei; funding the run's accounts needs ${total}`);
+  const nonce = Number(await rpc.call<Hex>('eth_getTransactionCount', [funder.address, 'pending']));
+  const txs: SetupTx[] = [];
+  for (const [i, s] of short.entries()) {
+    const raw = await funder.signTransaction({ type: 'eip1559', chainId: o.chainId, nonce: nonce + i, to: s.to, value: s.value, gas: 21_000n, maxFeePerGas: o.maxFeePerGas, maxPriorityFeePerGas: 0n });
+    txs.push({ label: `fund ${s.to}`, raw });
+  }
+  await sendAndConfirm(rpc, txs);
+  return { method: 'transfers', transfers: txs.length };
+}
+
+async function readBalances(rpc: Rpc, addresses: readonly Address[]): Promise<bigint[]> {
+  const out: bigint[] = [];
+  for (let from = 0; from < addresses.length; from += 500) {
+    const answers = await rpc.batch(addresses.slice(from, from + 500).map((a) => ({ method: 'eth_getBalance', params: [a, 'pending'] })));
+    for (const a of answers) out.push('error' in a ? 0n : BigInt(a.result as Hex));
+  }
+  return out;
 }
 
 /** True when the node mines a block per transaction: its throughput then says nothing about blocks. */

@@ -1,22 +1,26 @@
 /**
  * An Ethereum JSON-RPC node as the target (`--target evm+http://` or `evm+ws://`): the workload's
- * transactions become real ones. Before the clock starts (prepare): the chain id is checked, the
- * accounts are funded, and every transaction is signed in advance. During the run: the due
- * transactions go out as JSON-RPC batches, and inclusion is read from the chain's blocks, so sent
- * and mined are separate figures (the run's achieved rate and its committed TPS).
- *
- * So far: native transfers (payments' `transfer`). The other families (contracts) and receipt
- * status checks are to come (docs/EVM.md).
+ * transactions become real ones (transactions.ts says what each kind becomes). Before the clock
+ * starts (prepare): the chain id is checked, the accounts funded, the contracts the traffic calls
+ * deployed, and every transaction signed in advance (or read back from the signed cache). During
+ * the run: the due transactions go out as JSON-RPC batches, and inclusion is read from the chain's
+ * blocks and receipts, so sent and mined are separate figures (the run's achieved rate and its
+ * committed TPS), and a reverted call fails.
  */
-import { parseGwei, type Hex } from 'viem';
+import { parseGwei, type Address, type Hex } from 'viem';
+import type { PrivateKeyAccount } from 'viem/accounts';
 import type { Clock, Timer } from '../../../core/clock.js';
 import { ParabenchError } from '../../../core/errors.js';
+import type { GenesisSpec } from '../../../core/genesis.js';
 import type { ChainStats, Target, TargetDescription, TargetInit, WithChainStats, WithPrepare } from '../../../core/target.js';
 import type { Receipt, Tx } from '../../../core/tx.js';
-import { accountOf, automines, fundAccounts } from './accounts.js';
+import { accountOf, automines, fundAccounts, FundingImpossible, type Funding } from './accounts.js';
+import { planDeployment, signSteps, stepsCost } from './deploy.js';
 import { InclusionTracker } from './inclusion.js';
 import { JsonRpc, RpcUnreachable, WsJsonRpc, type Rpc } from './rpc.js';
-import { signTx, type SignedTx } from './transactions.js';
+import { sendAndConfirm, SetupFailed } from './setup.js';
+import { loadSigned, signingKey, storeSigned } from './signed-cache.js';
+import { costOf, EVM_KINDS, GAS, hasEvmForm, signTx, type Asset, type SignedTx, type SigningOptions } from './transactions.js';
 
 export interface EvmTargetOptions {
   /** evm+http://host:port */
@@ -25,12 +29,25 @@ export interface EvmTargetOptions {
   readonly chainId?: number;
   /** Seeds the accounts' keys. */
   readonly seed: number;
+  readonly asset?: Asset;
+  readonly funding?: Funding;
+  /** Pays for funding by transfers (from PARABENCH_FUNDER_KEY). */
+  readonly funder?: PrivateKeyAccount;
+  /** Where signed transactions are cached; undefined: not cached. */
+  readonly cacheDir?: string;
+  /** Progress of the prepare phase, a line at a time. */
+  readonly log?: (line: string) => void;
   /** How often new blocks are read, ms. */
   readonly pollMs?: number;
 }
 
-/** Each account gets this much (wei) when funded: far more than any run's transfers and gas. */
-const FUNDING = 10n ** 24n;
+/** A fee cap of a power of two gwei: stable from run to run, so cached signatures match a fresh chain. */
+function feeCap(gasPrice: bigint): bigint {
+  const wanted = gasPrice * 4n + parseGwei('1');
+  let cap = parseGwei('1');
+  while (cap < wanted) cap *= 2n;
+  return cap;
+}
 
 export class EvmTarget implements Target, WithPrepare, WithChainStats {
   private readonly options: EvmTargetOptions;
@@ -41,6 +58,7 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
   private maxFeePerGas = 0n;
   private chainId = 0;
   private client = 'unknown';
+  private prepared: ChainStats['prepare'] = { funding: 'none', setupTxs: 0, signed: 0, cached: 0, seconds: 0 };
   private init: TargetInit | undefined;
   private clock: Clock | undefined;
   private tracker: InclusionTracker | undefined;
@@ -63,48 +81,104 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       return await what();
     } catch (e) {
       if (e instanceof RpcUnreachable) throw new ParabenchError('TARGET_UNREACHABLE', e.message.replace(this.rpc.url, this.options.url));
+      if (e instanceof FundingImpossible) throw new ParabenchError('USAGE', `target.funding: ${e.message}`);
+      if (e instanceof SetupFailed) throw new ParabenchError('TARGET_UNREACHABLE', `preparing ${this.options.url}: ${e.message}`);
       throw e;
     }
   }
 
-  /** Chain id checked, accounts funded, every transaction signed: all before the clock starts. */
-  async prepare(txs: Iterable<Tx>, count: number): Promise<void> {
-    this.chainId = Number(await this.node(() => this.rpc.call<string>('eth_chainId')));
+  /** Chain id checked, accounts funded, contracts deployed, every transaction signed: all before the clock starts. */
+  async prepare(txs: Iterable<Tx>, count: number, genesis: GenesisSpec): Promise<void> {
+    await this.node(() => this.prepareChain(txs, count, genesis));
+  }
+
+  private async prepareChain(txs: Iterable<Tx>, count: number, genesis: GenesisSpec): Promise<void> {
+    const started = performance.now();
+    const { seed } = this.options;
+    const log = this.options.log ?? (() => {});
+    this.chainId = Number(await this.rpc.call<string>('eth_chainId'));
     if (this.options.chainId !== undefined && this.options.chainId !== this.chainId) {
       throw new ParabenchError('USAGE', `target.chainId: the profile expects chain ${this.options.chainId}, ${this.options.url} is chain ${this.chainId}; nothing was sent`);
     }
     this.client = await this.rpc.call<string>('web3_clientVersion').catch(() => 'unknown');
-    const senders = new Set<number>();
+    const asset = this.options.asset ?? 'native';
     const list: Tx[] = [];
+    const kinds = new Set<string>();
     for (const tx of txs) {
       if (list.length >= count) break;
-      if (tx.kind !== 'transfer') {
-        throw new ParabenchError('USAGE', `target: an evm target sends payments' transfer only, so far; this profile's traffic has "${tx.kind}" (workload.payments.kinds: { transfer: 1 })`);
+      if (!hasEvmForm(tx.kind)) {
+        throw new ParabenchError('USAGE', `workload: an evm target runs ${EVM_KINDS.join(', ')}; this profile's traffic has "${tx.kind}" (give it weight 0 in the family's kinds)`);
       }
       list.push(tx);
-      senders.add(tx.sender);
-      senders.add(tx.args[0] ?? 0);
+      kinds.add(tx.kind);
     }
-    const ids = [...senders];
-    await fundAccounts(this.rpc, ids.map((i) => accountOf(this.options.seed, i).address), FUNDING);
+    const account = (i: number): PrivateKeyAccount => accountOf(seed, i);
+    const keys = new Map<number, PrivateKeyAccount>();
+    const keyOf = (i: number): PrivateKeyAccount => {
+      let k = keys.get(i);
+      if (!k) keys.set(i, (k = account(i)));
+      return k;
+    };
+    const merchants = new Map<number, Address>();
+    const merchant = (m: number): Address => {
+      let a = merchants.get(m);
+      if (!a) merchants.set(m, (a = accountOf(seed, `merchant:${m}`).address));
+      return a;
+    };
+    this.maxFeePerGas = feeCap(BigInt(await this.rpc.call<Hex>('eth_gasPrice')));
+    const deployer = accountOf(seed, 'deployer');
+    const deployerNonce = Number(await this.rpc.call<Hex>('eth_getTransactionCount', [deployer.address, 'pending']));
+    const traders = new Set<Address>();
+    const payers = new Set<Address>();
+    for (const tx of list) {
+      if (tx.kind === 'swap') traders.add(keyOf(tx.sender).address);
+      if (asset === 'erc20' && (tx.kind === 'transfer' || tx.kind === 'micropay')) payers.add(keyOf(tx.sender).address);
+    }
+    const { deployment, steps } = planDeployment({ genesis, kinds, asset, traders: [...traders], payers: [...payers] }, deployer.address, deployerNonce);
+    const signing: SigningOptions = { chainId: this.chainId, account: keyOf, merchant, maxFeePerGas: this.maxFeePerGas, deployment, asset };
+
+    // Each sender needs its transactions' gas and value, with room for nonce-gap fillers; twice that, to be safe.
+    const needs = new Map<Address, bigint>();
+    for (const tx of list) {
+      const a = keyOf(tx.sender).address;
+      needs.set(a, (needs.get(a) ?? 0n) + 2n * (costOf(tx, signing) + GAS.native * this.maxFeePerGas));
+    }
+    if (steps.length > 0) needs.set(deployer.address, (needs.get(deployer.address) ?? 0n) + 2n * stepsCost(steps, this.maxFeePerGas));
+    const funding = await fundAccounts(this.rpc, needs, { mode: this.options.funding ?? 'auto', chainId: this.chainId, maxFeePerGas: this.maxFeePerGas, ...(this.options.funder ? { funder: this.options.funder } : {}) });
+    log(`funded ${needs.size} accounts by ${funding.method}${funding.transfers > 0 ? ` (${funding.transfers} transfers)` : ''}`);
+    if (steps.length > 0) {
+      const t = performance.now();
+      await sendAndConfirm(this.rpc, await signSteps(steps, deployer, deployerNonce, this.chainId, this.maxFeePerGas));
+      log(`deployed and set up the contracts: ${steps.length} transactions, mined in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+
     // The chain may have seen these accounts before (an earlier run, same seed): the workload's
     // nonces count from what each account has already sent.
     const base = new Map<number, number>();
+    const ids = [...new Set(list.map((t) => t.sender))];
     for (let from = 0; from < ids.length; from += 500) {
       const chunk = ids.slice(from, from + 500);
-      const answers = await this.rpc.batch(chunk.map((i) => ({ method: 'eth_getTransactionCount', params: [accountOf(this.options.seed, i).address, 'pending'] })));
+      const answers = await this.rpc.batch(chunk.map((i) => ({ method: 'eth_getTransactionCount', params: [keyOf(i).address, 'pending'] })));
       answers.forEach((a, k) => base.set(chunk[k]!, 'error' in a ? 0 : Number(a.result)));
     }
-    const gasPrice = BigInt(await this.rpc.call<Hex>('eth_gasPrice'));
-    // Room for the base fee to rise through the run: a transaction underpriced by then would stall its sender.
-    const maxFeePerGas = gasPrice * 4n + parseGwei('1');
-    this.maxFeePerGas = maxFeePerGas;
-    for (const tx of list) {
-      const nonce = (base.get(tx.sender) ?? 0) + tx.nonce;
+    const nonceOf = (tx: Tx): number => (base.get(tx.sender) ?? 0) + tx.nonce;
+    const key = signingKey({ v: 1, chainId: this.chainId, maxFeePerGas: this.maxFeePerGas, seed, asset, deployment, gas: GAS }, list, nonceOf);
+    const dir = this.options.cacheDir;
+    const cached = dir ? await loadSigned(dir, key, list.length) : undefined;
+    const t = performance.now();
+    for (const [i, tx] of list.entries()) {
+      const nonce = nonceOf(tx);
       if (!this.nextNonce.has(tx.sender)) this.nextNonce.set(tx.sender, nonce);
-      const signed = await signTx({ ...tx, nonce }, { chainId: this.chainId, account: (i) => accountOf(this.options.seed, i), maxFeePerGas });
-      this.signed.set(tx.id, { ...signed, sender: tx.sender, nonce });
+      const s = cached?.[i] ?? (await signTx({ ...tx, nonce }, signing));
+      this.signed.set(tx.id, { id: tx.id, hash: s.hash, raw: s.raw, sender: tx.sender, nonce });
     }
+    const seconds = ((performance.now() - t) / 1000).toFixed(1);
+    if (cached) log(`${list.length} signed transactions read from the cache in ${seconds} s`);
+    else {
+      const stored = dir ? await storeSigned(dir, key, list.map((tx) => this.signed.get(tx.id)!)) : false;
+      log(`signed ${list.length} transactions in ${seconds} s${stored ? ` (cached in ${dir})` : ''}`);
+    }
+    this.prepared = { funding: funding.method, setupTxs: funding.transfers + steps.length, signed: cached ? 0 : list.length, cached: cached ? list.length : 0, seconds: (performance.now() - started) / 1000 };
   }
 
   async open(init: TargetInit): Promise<void> {
@@ -130,7 +204,11 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
     this.polling = true;
     try {
       const found = await this.tracker.poll();
-      if (found.length > 0) this.init.onReceipts(found.map((f): Receipt => ({ id: f.id, status: 'committed', block: f.block, position: f.position, commitMs: f.atMs })));
+      if (found.length > 0) {
+        this.init.onReceipts(
+          found.map((f): Receipt => (f.succeeded === false ? { id: f.id, status: 'failed', reason: 'reverted', block: f.block, position: f.position, commitMs: f.atMs } : { id: f.id, status: 'committed', block: f.block, position: f.position, commitMs: f.atMs })),
+        );
+      }
     } catch (e) {
       this.init.onErrors([], e instanceof Error ? e : new Error(String(e)));
     } finally {
@@ -224,6 +302,8 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       txs: blocks.reduce((n, b) => n + b.txs, 0),
       ours: blocks.reduce((n, b) => n + b.ours, 0),
       gasUsed: { total, meanPerBlock: blocks.length > 0 ? Math.round(total / blocks.length) : 0, maxPerBlock: Math.max(0, ...gas) },
+      receipts: { ...(this.tracker?.receipts ?? { checked: 0, reverted: 0, byBlock: true }) },
+      prepare: this.prepared,
     };
   }
 

@@ -1,0 +1,282 @@
+/**
+ * Every workload family against a real EVM node (anvil, interval mining), through the CLI: the
+ * run's count of each transaction's end agrees with the chain's own blocks and receipts, and the
+ * contracts' state afterwards agrees with the calls that succeeded. Also: funding by transfers, a
+ * refused transaction that leaves a nonce gap, and the signed cache on a fresh chain.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, type Abi, type Address, type Hex } from 'viem';
+import { systemClock } from '../../core/clock.js';
+import { accountOf } from '../../loadgen/targets/evm/accounts.js';
+import { Collection, Dao, Exchange, Token } from '../../loadgen/targets/evm/contracts/artifacts.js';
+import { JsonRpc } from '../../loadgen/targets/evm/rpc.js';
+import { startAnvil, type Anvil } from '../helpers/anvil.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+/** anvil's first dev account (a well-known test key): a funded account that is not ours. */
+const ANVIL_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+const ANVIL_ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+
+let anvil: Anvil;
+let rpc: JsonRpc;
+before(async () => {
+  anvil = await startAnvil({ blockTime: 1 });
+  rpc = new JsonRpc(anvil.url);
+});
+after(async () => {
+  await anvil?.stop();
+});
+
+interface MinedTx {
+  readonly hash: Hex;
+  readonly from: Address;
+  readonly to: Address | null;
+  readonly input: Hex;
+  readonly ok: boolean;
+}
+
+/** Every transaction in blocks (from, to], with its receipt's status: the chain's own record. */
+async function minedBetween(node: JsonRpc, from: number, to: number): Promise<MinedTx[]> {
+  const out: MinedTx[] = [];
+  for (let b = from + 1; b <= to; b++) {
+    const block = await node.call<{ transactions: { hash: Hex; from: Address; to: Address | null; input: Hex }[] }>('eth_getBlockByNumber', [`0x${b.toString(16)}`, true]);
+    const receipts = await node.call<{ transactionHash: Hex; status: Hex }[]>('eth_getBlockReceipts', [`0x${b.toString(16)}`]);
+    const status = new Map(receipts.map((r) => [r.transactionHash, r.status === '0x1']));
+    for (const t of block.transactions) out.push({ hash: t.hash, from: t.from, to: t.to, input: t.input, ok: status.get(t.hash) ?? false });
+  }
+  return out;
+}
+
+async function read<const A extends Abi>(node: JsonRpc, abi: A, to: Address, functionName: string, args: readonly unknown[] = []): Promise<unknown> {
+  const data = encodeFunctionData({ abi, functionName, args } as never);
+  const result = await node.call<Hex>('eth_call', [{ to, data }, 'latest']);
+  return decodeFunctionResult({ abi, functionName, data: result } as never);
+}
+
+interface Ran {
+  readonly summary: {
+    tx: { sent: number; committed: number; failed: number; errored: number; timedOut: number; dropped: number };
+    warmupTx: { sent: number; committed: number; failed: number };
+    chain: { ours: number; txs: number; receipts: { checked: number; reverted: number; byBlock: boolean }; prepare: { setupTxs: number; signed: number; cached: number; funding: string } };
+  };
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly mined: MinedTx[];
+}
+
+/** Runs a profile against `node` and waits a block more, so that the chain holds everything the run sent. */
+async function runAgainst(node: { url: string }, profile: string, env: Record<string, string> = { PARABENCH_CACHE: 'off' }, nodeRpc = rpc): Promise<Ran> {
+  const cwd = await tempDir();
+  await writeFile(join(cwd, 'p.yaml'), profile);
+  const start = Number(await nodeRpc.call<Hex>('eth_blockNumber'));
+  const r = await runCli(['run', 'p.yaml', '--target', node.url.replace('http://', 'evm+http://'), '--out', 'out'], { cwd, clock: systemClock, env });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const end = Number(await nodeRpc.call<Hex>('eth_blockNumber'));
+  const summary = JSON.parse(await readFile(join(cwd, 'out', 'summary.json'), 'utf8')) as Ran['summary'];
+  return { summary, stdout: r.stdout, stderr: r.stderr, mined: await minedBetween(nodeRpc, start, end) };
+}
+
+/** The run's books against the chain's: every transaction in one bucket, and each bucket as the receipts say. */
+function assertAccounted(ran: Ran, setupTxs: number): MinedTx[] {
+  const { tx, warmupTx, chain } = ran.summary;
+  const sent = tx.sent + warmupTx.sent;
+  assert.deepEqual([tx.errored, tx.timedOut, tx.dropped], [0, 0, 0], JSON.stringify(tx));
+  assert.equal(tx.sent, tx.committed + tx.failed);
+  const ours = ran.mined.slice(setupTxs);
+  assert.equal(ours.length, sent, 'the blocks hold exactly what the run sent, after the set-up transactions');
+  assert.equal(ours.filter((m) => m.ok).length, tx.committed + warmupTx.committed, 'committed = receipts with status 1');
+  assert.equal(ours.filter((m) => !m.ok).length, tx.failed + warmupTx.failed, 'failed = receipts with status 0');
+  assert.equal(chain.ours, sent);
+  assert.deepEqual(chain.receipts, { checked: sent, reverted: tx.failed + warmupTx.failed, byBlock: true });
+  assert.equal(chain.prepare.setupTxs, setupTxs);
+  return ours;
+}
+
+const deployer = accountOf(7, 'deployer').address;
+
+describe('every workload family on a real EVM node (anvil)', () => {
+  test('payments as ERC-20 transfers (target.asset: erc20): every transfer mined, the token supply conserved', async () => {
+    const ran = await runAgainst(
+      anvil,
+      `name: erc20\nseed: 7\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 60, costUs: 1, payments: { kinds: { transfer: 9, micropay: 1 }, merchants: 3 } }\nschedule: { kind: constant-rate, rate: 100 }\ntarget: { kind: evm, url: "evm+http://127.0.0.1:1", asset: erc20 }\n`,
+    );
+    const setup = ran.mined.filter((m) => m.from.toLowerCase() === deployer.toLowerCase()).length;
+    assert.ok(setup >= 2, 'a token deployed and minted');
+    const ours = assertAccounted(ran, setup);
+    assert.equal(ran.summary.tx.failed, 0);
+    const token = ours[0]!.to!;
+    assert.ok(ours.every((m) => m.to === token), 'every payment is a call to the token');
+    const holders = [...Array.from({ length: 60 }, (_, i) => accountOf(7, i).address), ...[0, 1, 2].map((m) => accountOf(7, `merchant:${m}`).address)];
+    let total = 0n;
+    for (const h of holders) total += (await read(rpc, Token.abi, token, 'balanceOf', [h])) as bigint;
+    assert.equal(total, (await read(rpc, Token.abi, token, 'totalSupply')) as bigint, 'balances add up to the supply: nothing created or lost');
+    const toMerchants = ours.filter((m) => {
+      const call = decodeFunctionData({ abi: Token.abi, data: m.input });
+      return call.functionName === 'transfer' && [0, 1, 2].some((k) => accountOf(7, `merchant:${k}`).address === call.args[0]);
+    });
+    assert.ok(toMerchants.length > 0, 'micropayments go to the merchants');
+  });
+
+  test('DeFi swaps along routes of constant-product pools: reserves are what the exchange holds, and k never shrinks', async () => {
+    const ran = await runAgainst(
+      anvil,
+      `name: swaps\nseed: 7\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 200, costUs: 1, defi: { kinds: { swap: 1 }, tokens: 4, pools: 5, lendingUsers: 100, oracle: { updatesPerBlock: 0 } } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
+    );
+    const setup = ran.mined.filter((m) => m.from.toLowerCase() === deployer.toLowerCase()).length;
+    const ours = assertAccounted(ran, setup);
+    const exchange = ours[0]!.to!;
+    const routes = ours.map((m) => decodeFunctionData({ abi: Exchange.abi, data: m.input }));
+    assert.ok(routes.every((c) => c.functionName === 'swap'));
+    assert.ok(routes.some((c) => c.functionName === 'swap' && c.args[2].length > 2), 'some swaps take more than one hop');
+    const held = new Map<Address, bigint>();
+    let moved = 0;
+    for (let p = 0; p < 5; p++) {
+      const [token0, token1, r0, r1] = (await read(rpc, Exchange.abi, exchange, 'pools', [BigInt(p)])) as [Address, Address, bigint, bigint];
+      held.set(token0, (held.get(token0) ?? 0n) + r0);
+      held.set(token1, (held.get(token1) ?? 0n) + r1);
+      const k0 = 1_000_000_000n * 1_000_000_000n;
+      assert.ok(r0 * r1 >= k0, `pool ${p}: x·y ${r0 * r1} fell below ${k0}`);
+      if (r0 !== 1_000_000_000n) moved++;
+    }
+    assert.ok(moved > 0, 'swaps moved the reserves');
+    for (const [token, reserves] of held) assert.equal((await read(rpc, Token.abi, token, 'balanceOf', [exchange])) as bigint, reserves, `the exchange holds its pools' reserves of ${token}`);
+  });
+
+  test('NFT mints on each collection\'s shared counter, and transfers: the counters count the mints that succeeded', async () => {
+    const ran = await runAgainst(
+      anvil,
+      `name: nft\nseed: 7\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 60, costUs: 1, nft: { kinds: { nft-mint: 2, nft-transfer: 1 }, collections: 3, players: 50 } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
+    );
+    const setup = ran.mined.filter((m) => m.from.toLowerCase() === deployer.toLowerCase()).length;
+    assert.equal(setup, 3, 'three collections deployed');
+    const ours = assertAccounted(ran, setup);
+    const mints = new Map<Address, number>();
+    let transfers = 0;
+    for (const m of ours) {
+      const call = decodeFunctionData({ abi: Collection.abi, data: m.input });
+      if (call.functionName === 'mint' && m.ok) mints.set(m.to!, (mints.get(m.to!) ?? 0) + 1);
+      if (call.functionName === 'transferFrom') transfers++;
+    }
+    assert.ok(transfers > 0, 'transfers were sent');
+    for (const [collection, n] of mints) assert.equal((await read(rpc, Collection.abi, collection, 'nextId')) as bigint, BigInt(n));
+  });
+
+  test('DAO votes: each proposal\'s tally is the votes for it that succeeded', async () => {
+    const ran = await runAgainst(
+      anvil,
+      `name: dao\nseed: 7\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 300, costUs: 1, dao: { kinds: { vote: 1 }, proposals: 3 } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
+    );
+    const ours = assertAccounted(ran, 1);
+    const target = ours[0]!.to!;
+    const tally = new Map<bigint, number>();
+    for (const m of ours) {
+      const call = decodeFunctionData({ abi: Dao.abi, data: m.input });
+      if (call.functionName === 'vote' && m.ok) tally.set(call.args[0], (tally.get(call.args[0]) ?? 0) + 1);
+    }
+    let votes = 0;
+    for (let p = 0n; p < 3n; p++) {
+      const [yes, no] = (await read(rpc, Dao.abi, target, 'proposals', [p])) as [bigint, bigint, boolean];
+      assert.equal(Number(yes + no), tally.get(p) ?? 0, `proposal ${p}`);
+      votes += Number(yes + no);
+    }
+    assert.ok(votes > 0);
+  });
+
+  test('funding by transfers from PARABENCH_FUNDER_KEY\'s account (no anvil_setBalance); without a key, exit 2 naming it', async () => {
+    const profile = `name: funded\nseed: 31\nwarmup: 0s\nduration: 1s\ntimeout: 8s\nworkload: { accounts: 30, costUs: 1, payments: { kinds: { transfer: 1 } } }\nschedule: { kind: constant-rate, rate: 50 }\ntarget: { kind: evm, url: "evm+http://127.0.0.1:1", funding: transfers }\n`;
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'p.yaml'), profile);
+    const refused = await runCli(['run', 'p.yaml', '--target', anvil.url.replace('http://', 'evm+http://'), '--quiet'], { cwd, clock: systemClock });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /target\.funding: .* set PARABENCH_FUNDER_KEY to the private key of an account holding enough/);
+    const ran = await runAgainst(anvil, profile, { PARABENCH_CACHE: 'off', PARABENCH_FUNDER_KEY: ANVIL_KEY });
+    assert.equal(ran.summary.chain.prepare.funding, 'transfers');
+    const transfers = ran.mined.filter((m) => m.from.toLowerCase() === ANVIL_ADDRESS.toLowerCase());
+    assert.ok(transfers.length > 0 && transfers.every((m) => m.ok && m.input === '0x'), 'the funder paid the accounts');
+    assertAccounted(ran, transfers.length);
+    assert.equal(ran.summary.tx.failed, 0);
+  });
+
+  test('signed transactions are cached by what they are signed with: a fresh chain reuses them, and every one mines', async () => {
+    const cache = await tempDir();
+    const profile = `name: cached\nseed: 41\nwarmup: 0s\nduration: 1s\ntimeout: 8s\nworkload: { accounts: 200, costUs: 1, defi: { kinds: { swap: 1 }, tokens: 4, pools: 2, lendingUsers: 100, oracle: { updatesPerBlock: 0 } } }\nschedule: { kind: constant-rate, rate: 80 }\n`;
+    const fresh = async (): Promise<Ran> => {
+      const node = await startAnvil({ blockTime: 1 });
+      try {
+        return await runAgainst(node, profile, { PARABENCH_CACHE: cache }, new JsonRpc(node.url));
+      } finally {
+        await node.stop();
+      }
+    };
+    const first = await fresh();
+    assert.deepEqual([first.summary.chain.prepare.signed, first.summary.chain.prepare.cached], [80, 0]);
+    assert.equal((await readdir(join(cache, 'evm'))).length, 1);
+    const second = await fresh();
+    assert.deepEqual([second.summary.chain.prepare.signed, second.summary.chain.prepare.cached], [0, 80]);
+    assert.match(second.stderr, /80 signed transactions read from the cache/);
+    assertAccounted(second, second.summary.chain.prepare.setupTxs);
+    // The same chain again: its nonces moved on, so the cached signatures no longer fit and are not used.
+    const node = await startAnvil({ blockTime: 1 });
+    try {
+      const nodeRpc = new JsonRpc(node.url);
+      await runAgainst(node, profile, { PARABENCH_CACHE: cache }, nodeRpc);
+      const again = await runAgainst(node, profile, { PARABENCH_CACHE: cache }, nodeRpc);
+      assert.deepEqual([again.summary.chain.prepare.signed, again.summary.chain.prepare.cached], [80, 0]);
+      assertAccounted(again, again.summary.chain.prepare.setupTxs);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  test('a refusal that frees its nonce (insufficient funds): the transaction fails for the node\'s reason, a filler takes the nonce, the sender\'s later ones mine', async () => {
+    // A proxy in front of anvil refuses the run's 10th transaction as a node would, forwarding the rest.
+    let raws = 0;
+    let refused: Hex | undefined;
+    const proxy: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const parsed = JSON.parse(body) as { id: number; method: string; params: unknown[] } | { id: number; method: string; params: unknown[] }[];
+        const calls = Array.isArray(parsed) ? parsed : [parsed];
+        const forward = calls.filter((c) => {
+          if (c.method !== 'eth_sendRawTransaction' || refused) return true;
+          if (++raws < 10) return true;
+          refused = c.params[0] as Hex;
+          return false;
+        });
+        const answer = (results: unknown[]): void => {
+          const refusal = calls.filter((c) => c.params[0] === refused && c.method === 'eth_sendRawTransaction' && !forward.includes(c)).map((c) => ({ jsonrpc: '2.0', id: c.id, error: { code: -32003, message: 'insufficient funds for gas * price + value' } }));
+          const all = [...results, ...refusal];
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(Array.isArray(parsed) ? all : all[0]));
+        };
+        if (forward.length === 0) return answer([]);
+        void fetch(anvil.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forward) })
+          .then((r) => r.json() as Promise<unknown[]>)
+          .then(answer);
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const ran = await runAgainst({ url }, `name: gap\nseed: 51\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 4, costUs: 1, payments: { kinds: { transfer: 1 } } }\nschedule: { kind: constant-rate, rate: 40 }\n`);
+      assert.ok(refused, 'the proxy refused one');
+      const { tx } = ran.summary;
+      assert.deepEqual([tx.sent, tx.committed, tx.failed, tx.errored, tx.timedOut], [80, 79, 1, 0, 0], 'one failed; none stuck behind its nonce');
+      assert.equal(ran.mined.length, 80, 'in the blocks: the 79 that were sent on, and the filler that took the refused one\'s nonce');
+      assert.ok(ran.mined.every((m) => m.ok));
+      const { errors, failures } = ran.summary as unknown as { errors: unknown[]; failures: unknown[] };
+      assert.deepEqual(errors, []);
+      assert.deepEqual(failures, [{ reason: 'node: insufficient funds for gas * price + value', count: 1 }]);
+      assert.match(ran.stdout, /failed, by reason\n +1 × node: insufficient funds for gas \* price \+ value/);
+    } finally {
+      proxy.close();
+    }
+  });
+});
