@@ -1,5 +1,5 @@
 /**
- * `npm run bench [engine|traces|analyze|executors|wire|soak]`: figures of parabench's own engine. These 2-core
+ * `npm run bench [engine|traces|analyze|executors|wire|metrics|soak|evm]`: figures of parabench's own engine. These 2-core
  * machines are shared and noisy: every figure is the median of repeated runs; trust medians and
  * ratios measured side by side, not single runs.
  */
@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { calibrateWork } from '../ledger/index.js';
 import { benchAnalyze } from './analyze.js';
 import { benchEngine } from './engine.js';
+import { benchEvm } from './evm.js';
 import { benchExecutors } from './executors.js';
 import { benchTraces } from './traces.js';
 import { benchMetricsCost, benchSoak, benchWire } from './wire.js';
 
-const suites = { engine: benchEngine, traces: benchTraces, analyze: benchAnalyze, executors: benchExecutors, wire: benchWire, metrics: benchMetricsCost, soak: benchSoak } as const;
-/** Run when no suite is named: all but the five-minute soak. */
+const suites = { engine: benchEngine, traces: benchTraces, analyze: benchAnalyze, executors: benchExecutors, wire: benchWire, metrics: benchMetricsCost, soak: benchSoak, evm: benchEvm } as const;
+/** Run when no suite is named: all but the five-minute soak and the EVM node's (eight minutes). */
 const DEFAULT_SUITES = ['engine', 'traces', 'analyze', 'executors', 'wire', 'metrics'] as const;
 const asked = process.argv.slice(2).filter((a): a is keyof typeof suites => a in suites);
 const unknown = process.argv.slice(2).filter((a) => !(a in suites));

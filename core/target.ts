@@ -207,10 +207,10 @@ export interface ChainStats {
   readonly ours: number;
   readonly gasUsed: { readonly total: number; readonly meanPerBlock: number; readonly maxPerBlock: number };
   /**
-   * The run's transactions whose receipts were read (all of them where the node answers
-   * eth_getBlockReceipts, else a sample per block: `byBlock` false), and how many reverted.
+   * The run's transactions whose receipts were read (all of a small block's, a sample of a large
+   * one's: `sampledBlocks`), and how many of those reverted.
    */
-  readonly receipts: { readonly checked: number; readonly reverted: number; readonly byBlock: boolean };
+  readonly receipts: { readonly checked: number; readonly reverted: number; readonly sampledBlocks: number };
   /** How the prepare phase went: funding method, contracts deployed, signatures made or reused. */
   readonly prepare: { readonly funding: string; readonly setupTxs: number; readonly signed: number; readonly cached: number; readonly seconds: number };
 }

@@ -139,7 +139,7 @@ export const summarySchema = z
         txs: num,
         ours: num,
         gasUsed: z.strictObject({ total: num, meanPerBlock: num, maxPerBlock: num }),
-        receipts: z.strictObject({ checked: num, reverted: num, byBlock: z.boolean() }),
+        receipts: z.strictObject({ checked: num, reverted: num, sampledBlocks: num }),
         prepare: z.strictObject({ funding: z.string(), setupTxs: num, signed: num, cached: num, seconds: num }),
       })
       .nullable(),

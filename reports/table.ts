@@ -81,7 +81,7 @@ export function renderTable(s: Summary, options: TableOptions = {}): string {
     const others = c.txs - c.ours;
     row('chain', `${c.blocks} blocks · ${c.ours} of the run's tx mined${others > 0 ? ` (+${others} others: gap fillers or other senders)` : ''} · gas per block mean ${c.gasUsed.meanPerBlock.toLocaleString('en-US')}, max ${c.gasUsed.maxPerBlock.toLocaleString('en-US')}`);
     const r = c.receipts;
-    row('receipts', `${r.checked} read${r.byBlock ? ' (every block whole)' : ' (a sample per block: the node has no eth_getBlockReceipts)'} · ${r.reverted} reverted`);
+    row('receipts', `${r.checked} of ${c.ours} read${r.sampledBlocks > 0 ? ` (a sample of each of ${r.sampledBlocks} large blocks)` : ''} · ${r.reverted} reverted`);
     const p = c.prepare;
     row('prepare', `${p.seconds.toFixed(1)} s before the clock · funded by ${p.funding} · ${p.setupTxs} set-up transaction${p.setupTxs === 1 ? '' : 's'} (funding, deployments, mints, pools) · ${p.signed} signed, ${p.cached} from the cache`);
   }

@@ -62,7 +62,7 @@ interface Ran {
   readonly summary: {
     tx: { sent: number; committed: number; failed: number; errored: number; timedOut: number; dropped: number };
     warmupTx: { sent: number; committed: number; failed: number };
-    chain: { ours: number; txs: number; receipts: { checked: number; reverted: number; byBlock: boolean }; prepare: { setupTxs: number; signed: number; cached: number; funding: string } };
+    chain: { ours: number; txs: number; receipts: { checked: number; reverted: number; sampledBlocks: number }; prepare: { setupTxs: number; signed: number; cached: number; funding: string } };
   };
   readonly stdout: string;
   readonly stderr: string;
@@ -93,7 +93,7 @@ function assertAccounted(ran: Ran, setupTxs: number): MinedTx[] {
   assert.equal(ours.filter((m) => m.ok).length, tx.committed + warmupTx.committed, 'committed = receipts with status 1');
   assert.equal(ours.filter((m) => !m.ok).length, tx.failed + warmupTx.failed, 'failed = receipts with status 0');
   assert.equal(chain.ours, sent);
-  assert.deepEqual(chain.receipts, { checked: sent, reverted: tx.failed + warmupTx.failed, byBlock: true });
+  assert.deepEqual(chain.receipts, { checked: sent, reverted: tx.failed + warmupTx.failed, sampledBlocks: 0 });
   assert.equal(chain.prepare.setupTxs, setupTxs);
   return ours;
 }

@@ -40,7 +40,8 @@ describe('EVM adapter parts, against anvil', () => {
     await fundAccounts(rpc, new Map(accounts(5, 50).map((a) => [a.address, 10n ** 20n])), { mode: 'set-balance', chainId: anvil.chainId, maxFeePerGas: parseGwei('100') });
     const signed = [];
     for (const tx of txs) signed.push(await signTx(tx, { chainId: anvil.chainId, account: (i) => accountOf(5, i), merchant: (m) => accountOf(5, `merchant:${m}`).address, maxFeePerGas: parseGwei('100'), deployment: { tokens: [], collections: [] }, asset: 'native' }));
-    const tracker = new InclusionTracker(rpc, () => Date.now());
+    // Blocks over 10 transactions count as large here: their receipts are sampled, not all read.
+    const tracker = new InclusionTracker(rpc, () => Date.now(), 10);
     await tracker.start();
     for (const s of signed) tracker.expect(s.hash, s.id);
     for (let from = 0; from < signed.length; from += 100) {
@@ -57,6 +58,10 @@ describe('EVM adapter parts, against anvil', () => {
     assert.equal(tracker.blocks.reduce((n, b) => n + b.txs, 0), 300, 'the blocks hold exactly what was sent');
     assert.ok(tracker.blocks.filter((b) => b.txs > 0).length >= 1);
     assert.equal(tracker.blocks.reduce((n, b) => n + b.gasUsed, 0), 300 * 21_000, 'every transfer used 21,000 gas: none reverted');
+    // 300 sent within a second land in one or two blocks: a sample of 64 of each was read, and none reverted.
+    assert.ok(tracker.receipts.sampledBlocks >= 1 && tracker.receipts.checked <= 64 * tracker.receipts.sampledBlocks + 64, JSON.stringify(tracker.receipts));
+    assert.ok(tracker.receipts.checked > 0 && tracker.receipts.checked < 300);
+    assert.equal(tracker.receipts.reverted, 0);
     // Per sender, nonces were mined in order.
     const bySender = new Map<number, number[]>();
     for (const tx of txs) bySender.set(tx.sender, [...(bySender.get(tx.sender) ?? []), tx.id]);

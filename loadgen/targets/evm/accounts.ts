@@ -74,7 +74,7 @@ export async function fundAccounts(rpc: Rpc, needs: ReadonlyMap<Address, bigint>
   const txs: SetupTx[] = [];
   for (const [i, s] of short.entries()) {
     const raw = await funder.signTransaction({ type: 'eip1559', chainId: o.chainId, nonce: nonce + i, to: s.to, value: s.value, gas: 21_000n, maxFeePerGas: o.maxFeePerGas, maxPriorityFeePerGas: 0n });
-    txs.push({ label: `fund ${s.to}`, raw });
+    txs.push({ label: `fund ${s.to}`, raw, gas: 21_000n });
   }
   await sendAndConfirm(rpc, txs);
   return { method: 'transfers', transfers: txs.length };

@@ -115,7 +115,7 @@ export async function signSteps(steps: readonly Step[], deployer: PrivateKeyAcco
   const signed: SetupTx[] = [];
   for (const [i, s] of steps.entries()) {
     const raw = await deployer.signTransaction({ type: 'eip1559', chainId, nonce: nonce + i, ...(s.to ? { to: s.to } : {}), data: s.data, value: s.value, gas: s.gas, maxFeePerGas, maxPriorityFeePerGas: 0n });
-    signed.push({ label: s.label, raw });
+    signed.push({ label: s.label, raw, gas: s.gas });
   }
   return signed;
 }

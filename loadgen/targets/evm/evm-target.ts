@@ -41,6 +41,10 @@ export interface EvmTargetOptions {
   readonly pollMs?: number;
 }
 
+/** Batches of eth_sendRawTransaction awaiting their answers at once, and the most transactions in one. */
+const BATCHES_IN_FLIGHT = 4;
+const MAX_BATCH = 2000;
+
 /** A fee cap of a power of two gwei: stable from run to run, so cached signatures match a fresh chain. */
 function feeCap(gasPrice: bigint): bigint {
   const wanted = gasPrice * 4n + parseGwei('1');
@@ -216,16 +220,37 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
     }
   }
 
-  /** Batches are built one after another (a filler is signed in between), and posted without waiting. */
+  /** Batches are built one after another (a filler is signed in between). */
   private building: Promise<void> = Promise.resolve();
+  /** Built, waiting for a batch slot: a node that answers slowly gets fewer, larger batches. */
+  private queue: { raw: Hex; id: number | undefined }[] = [];
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
 
   submit(txs: readonly Tx[]): void {
     this.building = this.building
       .then(async () => {
-        const raws = await this.build(txs);
-        void this.post(raws);
+        this.queue.push(...(await this.build(txs)));
+        this.pump();
       })
       .catch((e: unknown) => this.init?.onErrors(txs.map((t) => t.id), e instanceof Error ? e : new Error(String(e))));
+  }
+
+  /**
+   * A few batches in flight at once, never more: each due slice's transactions would otherwise be
+   * a request of their own (1,000 a second at most rates), and a node spends more on requests than
+   * on transactions. What waits goes out with the next batch; its latency counts the wait.
+   */
+  private pump(): void {
+    while (this.inFlight < BATCHES_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.post(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+        if (this.inFlight === 0 && this.queue.length === 0) this.drained?.();
+      });
+    }
   }
 
   /**
@@ -280,6 +305,16 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
         await this.rpc.batch(fillers.map((raw) => ({ method: 'eth_sendRawTransaction', params: [raw] })));
       }
     } catch (e) {
+      // A batch answered too late may still have reached the node: its transactions stay awaited,
+      // to be found in a block or to time out, never counted twice. One never delivered errs.
+      if (e instanceof RpcUnreachable && e.delivered) {
+        init.onErrors([], new Error(`${this.options.url} took over 5 s to answer a batch of ${raws.length} transactions: they stay awaited in the chain's blocks`));
+        return;
+      }
+      for (const r of raws) {
+        const s = r.id === undefined ? undefined : this.signed.get(r.id);
+        if (s) this.tracker?.forget(s.hash);
+      }
       init.onErrors(
         raws.flatMap((r) => (r.id === undefined ? [] : [r.id])),
         e instanceof Error ? e : new Error(String(e)),
@@ -302,13 +337,14 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       txs: blocks.reduce((n, b) => n + b.txs, 0),
       ours: blocks.reduce((n, b) => n + b.ours, 0),
       gasUsed: { total, meanPerBlock: blocks.length > 0 ? Math.round(total / blocks.length) : 0, maxPerBlock: Math.max(0, ...gas) },
-      receipts: { ...(this.tracker?.receipts ?? { checked: 0, reverted: 0, byBlock: true }) },
+      receipts: { ...(this.tracker?.receipts ?? { checked: 0, reverted: 0, sampledBlocks: 0 }) },
       prepare: this.prepared,
     };
   }
 
   async close(): Promise<void> {
     await this.building;
+    if (this.inFlight > 0 || this.queue.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     this.closed = true;
     this.timer?.cancel();
     // One last look: blocks mined during the drain's last poll interval.

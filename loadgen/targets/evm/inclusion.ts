@@ -2,12 +2,13 @@
  * Inclusion, as the chain says it: new blocks are read as they come, and each transaction hash in
  * them is matched to what was sent. The time a block was seen is its transactions' inclusion time.
  * A transaction in a block is confirmed by its receipt: status 1 committed, 0 reverted (failed).
- * Receipts come a block at a time (eth_getBlockReceipts) where the node has that; elsewhere a
- * sample of each block's transactions is asked one by one, and the rest count as committed on
- * inclusion alone (the summary says how many were checked).
+ * A small block's receipts come at once (eth_getBlockReceipts, where the node has it); a large
+ * block's, for a sample only: anvil took 21 s to answer eth_getBlockReceipts for a block of a few
+ * thousand transactions, stalling everything else it was asked meanwhile. Transactions whose
+ * receipts were not read count as committed on inclusion alone; the summary says how many were read.
  */
 import type { Hex } from 'viem';
-import type { Rpc } from './rpc.js';
+import { RpcError, type Rpc } from './rpc.js';
 
 export interface Inclusion {
   readonly id: number;
@@ -30,8 +31,10 @@ interface ReceiptFields {
   readonly status: Hex;
 }
 
-/** Receipts asked per block when they cannot be had a block at a time. */
+/** Receipts asked of a large block (or of any block, where the node cannot give a block's at once). */
 export const RECEIPT_SAMPLE = 64;
+/** The most transactions in a block whose receipts are all read. */
+export const SMALL_BLOCK = 256;
 
 export class InclusionTracker {
   private readonly rpc: Rpc;
@@ -41,12 +44,14 @@ export class InclusionTracker {
   private blockReceipts = true;
   /** Every block read: its number, transaction count and gas used. */
   readonly blocks: { number: number; txs: number; ours: number; gasUsed: number }[] = [];
-  /** The run's transactions whose receipts were read, and how many of them reverted. */
-  readonly receipts = { checked: 0, reverted: 0, byBlock: true };
+  /** The run's transactions whose receipts were read, how many of them reverted, and in how many blocks only a sample was read. */
+  readonly receipts = { checked: 0, reverted: 0, sampledBlocks: 0 };
+  private readonly smallBlock: number;
 
-  constructor(rpc: Rpc, now: () => number) {
+  constructor(rpc: Rpc, now: () => number, smallBlock = SMALL_BLOCK) {
     this.rpc = rpc;
     this.now = now;
+    this.smallBlock = smallBlock;
   }
 
   /** Starts after the current head: blocks mined before the run are not its own. */
@@ -84,7 +89,7 @@ export class InclusionTracker {
         this.awaited.delete(key);
         ours.push({ hash: key, id, position });
       });
-      const statuses = ours.length > 0 ? await this.statuses(number, ours.map((o) => o.hash)) : new Map<string, boolean>();
+      const statuses = ours.length > 0 ? await this.statuses(number, block.transactions.length, ours.map((o) => o.hash)) : new Map<string, boolean>();
       for (const o of ours) {
         const succeeded = statuses.get(o.hash);
         found.push({ id: o.id, block: number, position: o.position, atMs, ...(succeeded === undefined ? {} : { succeeded }) });
@@ -95,20 +100,23 @@ export class InclusionTracker {
   }
 
   /** Success or revert of the run's transactions in a block, from their receipts (all, or a sample). */
-  private async statuses(block: number, hashes: readonly string[]): Promise<Map<string, boolean>> {
+  private async statuses(block: number, size: number, hashes: readonly string[]): Promise<Map<string, boolean>> {
     const out = new Map<string, boolean>();
     let receipts: readonly (ReceiptFields | null)[] | undefined;
-    if (this.blockReceipts) {
+    if (this.blockReceipts && size <= this.smallBlock) {
       try {
         receipts = await this.rpc.call<ReceiptFields[]>('eth_getBlockReceipts', [`0x${block.toString(16)}`]);
-      } catch {
-        this.blockReceipts = false;
-        this.receipts.byBlock = false;
+      } catch (e) {
+        // A node without the method is asked for samples from now on; one too busy to answer in
+        // time, for this block only.
+        if (e instanceof RpcError && (e.code === -32601 || /not (found|supported|available)|unsupported/i.test(e.message))) this.blockReceipts = false;
       }
     }
     if (!receipts) {
+      if (hashes.length > RECEIPT_SAMPLE) this.receipts.sampledBlocks++;
       const sample = hashes.length <= RECEIPT_SAMPLE ? hashes : hashes.filter((_, i) => i % Math.ceil(hashes.length / RECEIPT_SAMPLE) === 0);
-      const answers = await this.rpc.batch(sample.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
+      // The block's inclusions stand even when no receipt can be had: they are then unchecked.
+      const answers = await this.rpc.batch(sample.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] }))).catch(() => []);
       receipts = answers.map((a) => ('error' in a ? null : (a.result as ReceiptFields | null)));
     }
     const wanted = new Set(hashes);

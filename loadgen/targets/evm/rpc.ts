@@ -13,8 +13,15 @@ export class RpcError extends Error {
   }
 }
 
-/** The node could not be reached at all (refused, timed out, not HTTP). */
-export class RpcUnreachable extends Error {}
+/** The node could not be reached, or did not answer (refused, timed out, not HTTP). */
+export class RpcUnreachable extends Error {
+  /** True when the request may have reached the node all the same (no answer in time, a connection closed after sending). */
+  readonly delivered: boolean;
+  constructor(message: string, delivered = false) {
+    super(message);
+    this.delivered = delivered;
+  }
+}
 
 export interface RpcCall {
   readonly method: string;
@@ -56,7 +63,7 @@ export class JsonRpc implements Rpc {
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (e as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error).message);
-      throw new RpcUnreachable(`cannot reach ${this.url}: ${why}`);
+      throw new RpcUnreachable(`cannot reach ${this.url}: ${why}`, (e as Error).name === 'TimeoutError');
     }
     const text = await res.text();
     try {
@@ -125,7 +132,7 @@ export class WsJsonRpc implements Rpc {
       ws.on('message', (data) => this.onMessage(data.toString()));
       ws.on('close', () => {
         this.ws = undefined;
-        for (const w of this.waiting.values()) w.reject(new RpcUnreachable(`${this.url} closed the connection`));
+        for (const w of this.waiting.values()) w.reject(new RpcUnreachable(`${this.url} closed the connection`, true));
         this.waiting.clear();
       });
     });
