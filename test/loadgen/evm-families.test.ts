@@ -167,25 +167,33 @@ describe('every workload family on a real EVM node (anvil)', () => {
     for (const [collection, n] of mints) assert.equal((await read(rpc, Collection.abi, collection, 'nextId')) as bigint, BigInt(n));
   });
 
-  test('DAO votes: each proposal\'s tally is the votes for it that succeeded', async () => {
+  test('DAO votes, proposals and executions: each tally is its successful votes, the counter its proposals, an executed proposal closed and paid', async () => {
     const ran = await runAgainst(
       anvil,
-      `name: dao\nseed: 7\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 300, costUs: 1, dao: { kinds: { vote: 1 }, proposals: 3 } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
+      `name: dao\nseed: 7\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 300, costUs: 1, dao: { kinds: { vote: 20, propose: 1, execute-proposal: 2 }, proposals: 3, quorum: 3 } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
     );
     const ours = assertAccounted(ran, 1);
-    const target = ours[0]!.to!;
+    const dao = ours[0]!.to!;
     const tally = new Map<bigint, number>();
+    let proposed = 0;
+    const executed: { proposal: bigint; to: Address; amount: bigint }[] = [];
     for (const m of ours) {
+      if (!m.ok) continue;
       const call = decodeFunctionData({ abi: Dao.abi, data: m.input });
-      if (call.functionName === 'vote' && m.ok) tally.set(call.args[0], (tally.get(call.args[0]) ?? 0) + 1);
+      if (call.functionName === 'vote') tally.set(call.args[0], (tally.get(call.args[0]) ?? 0) + 1);
+      if (call.functionName === 'propose') proposed++;
+      if (call.functionName === 'execute') executed.push({ proposal: call.args[0], to: call.args[1], amount: call.args[2] });
     }
+    const count = (await read(rpc, Dao.abi, dao, 'proposalCount')) as bigint;
+    assert.equal(count, 3n + BigInt(proposed), 'the counter counts the proposals that succeeded');
     let votes = 0;
-    for (let p = 0n; p < 3n; p++) {
-      const [yes, no] = (await read(rpc, Dao.abi, target, 'proposals', [p])) as [bigint, bigint, boolean];
+    for (let p = 0n; p < count; p++) {
+      const [yes, no, open] = (await read(rpc, Dao.abi, dao, 'proposals', [p])) as [bigint, bigint, boolean];
       assert.equal(Number(yes + no), tally.get(p) ?? 0, `proposal ${p}`);
+      assert.equal(open, !executed.some((e) => e.proposal === p), `proposal ${p} is closed exactly when it was executed`);
       votes += Number(yes + no);
     }
-    assert.ok(votes > 0);
+    assert.ok(votes > 0 && executed.length > 0, `${votes} votes, ${executed.length} executions`);
   });
 
   test('funding by transfers from PARABENCH_FUNDER_KEY\'s account (no anvil_setBalance); without a key, exit 2 naming it', async () => {
