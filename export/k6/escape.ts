@@ -17,7 +17,7 @@ export function jsLiteral(value: unknown, pretty = false): string {
     .replace(/-->/g, '--\\u003e');
 }
 
-/** JSON indented by two spaces, with lists of plain values kept on one line (kind tables, key lists). */
+/** JSON indented by two spaces; lists of plain values and small flat objects (stages) on one line. */
 function prettyJson(value: unknown, indent: string): string | undefined {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const inner = `${indent}  `;
@@ -29,5 +29,8 @@ function prettyJson(value: unknown, indent: string): string | undefined {
   }
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return '{}';
+  if (entries.length <= 3 && entries.every(([, v]) => v === null || typeof v !== 'object')) {
+    return `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
+  }
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${prettyJson(v, inner)}`).join(',\n')}\n${indent}}`;
 }

@@ -32,11 +32,11 @@ function scheduleLines(plan: K6Plan): string[] {
 }
 
 export function renderReadme(plan: K6Plan, via: FilesVia, dataBytes: number): string {
-  const mb = (dataBytes / 1e6).toFixed(dataBytes < 1e6 ? 2 : 1);
+  const size = dataBytes >= 1e5 ? `${(dataBytes / 1e6).toFixed(1)} MB` : `${(dataBytes / 1e3).toFixed(1)} kB`;
   const range = runRange(plan);
   const thresholdRows = plan.thresholds.map((t) => {
     const k6 = `${t.metric}: ${t.aggregation}${t.op}${t.limit}${t.perRunner ? ' ÷ runners' : ''}${t.abortOnFail ? ` (abortOnFail, after ${t.delayAbortEval ?? '0s'})` : ''}`;
-    return `| ${cell(code(`${t.source.metric}: ${t.source.expr}`))} | ${cell(code(k6))}${t.note ? ` ${cell(t.note)}` : ''} | ${cell(code(wholeRunPromQL(plan, t)))} |`;
+    return `| ${cell(code(`${t.source.metric}: ${t.source.expr}`))} | ${cell(code(k6))}${t.note ? ` (${cell(t.note)})` : ''} | ${cell(code(wholeRunPromQL(plan, t)))} |`;
   });
   const files =
     via.kind === 'configmap'
@@ -61,7 +61,7 @@ than edit: the export is deterministic, the same profile gives the same files.
 | file | what it is |
 | --- | --- |
 | \`${SCRIPT_FILE}\` | the k6 script: plain JavaScript for k6 v0.48 and later, k6's own modules only |
-| \`${DATA_FILE}\` | the ${plan.transactions} transactions, made by parabench's generator (${mb} MB): row i is transaction i, the same one \`parabench run\` sends for this profile and seed |
+| \`${DATA_FILE}\` | the ${plan.transactions} transactions, made by parabench's generator (${size}): row i is transaction i, the same one \`parabench run\` sends for this profile and seed |
 | \`k8s/testrun.yaml\` | the k6-operator TestRun: ${plan.parallelism} runner(s), metrics to Prometheus by remote write |
 ${files.join('\n')}
 

@@ -53,7 +53,7 @@ import { SharedArray } from 'k6/data';
 import { Counter, Rate } from 'k6/metrics';
 
 /** What the export decided, from the profile: written as JSON, so it is data and never code. */
-const PLAN = ${jsLiteral(scriptPlan(plan), true)};
+export const PLAN = ${jsLiteral(scriptPlan(plan), true)};
 
 /**
  * The schedule as a k6 arrival-rate scenario: its iterations are the transactions, due when
@@ -99,8 +99,7 @@ export const options = {
  */
 export function setup() {
   const session = sessionName();
-  const hello = Object.assign({ type: 'hello', session: session }, PLAN.hello);
-  const res = http.post(TARGET + '/hello', JSON.stringify(hello), { headers: JSON_HEADERS, timeout: '10s', tags: { name: ${jsLiteral(K6_HELLO_NAME_TAG)} } });
+  const res = http.post(TARGET + '/hello', helloBody(session), { headers: JSON_HEADERS, timeout: '10s', tags: { name: ${jsLiteral(K6_HELLO_NAME_TAG)} } });
   if (res.status !== 200) {
     throw new Error('POST ' + TARGET + '/hello: the target refused the run (' + describe(res.status, bodyText(res), res.error) + ')');
   }
@@ -119,14 +118,30 @@ export default function (data) {
     return;
   }
   const phase = phaseOf(i);
-  const body = JSON.stringify({ session: data.session, tx: transactionAt(i) });
-  const res = http.post(TARGET + '/tx', body, { headers: JSON_HEADERS, timeout: PLAN.timeout, tags: { name: ${jsLiteral(K6_TX_NAME_TAG)}, phase: phase } });
+  const res = http.post(TARGET + '/tx', txBody(data.session, i), { headers: JSON_HEADERS, timeout: PLAN.timeout, tags: { name: ${jsLiteral(K6_TX_NAME_TAG)}, phase: phase } });
   const answer = outcomeOf(res.status, bodyText(res), res.error_code);
   /** @type {Record<string, string>} */
   const tags = { outcome: answer.outcome, phase: phase };
   if (answer.reason !== '') tags.reason = answer.reason;
   TX.add(1, tags);
   for (const outcome of OUTCOMES) SHARES[outcome].add(outcome === answer.outcome, { phase: phase });
+}
+
+/**
+ * The body of POST /hello: the run's genesis and kind table, and the session it opens or joins.
+ * @param {string} session
+ */
+export function helloBody(session) {
+  return JSON.stringify(Object.assign({ type: 'hello', session: session }, PLAN.hello));
+}
+
+/**
+ * The body of POST /tx for iteration i.
+ * @param {string} session
+ * @param {number} i
+ */
+export function txBody(session, i) {
+  return JSON.stringify({ session: session, tx: transactionAt(i) });
 }
 
 /**
