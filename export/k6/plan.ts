@@ -15,7 +15,7 @@ import { rateSegments, type Segment } from '../../loadgen/index.js';
 import { K6_SCRIPT_METRICS } from '../../metrics/catalog.js';
 
 /** The most transactions an export ships: every k6 runner loads all of them into memory at start. */
-export const MAX_TRANSACTIONS = 5_000_000;
+export const MAX_TRANSACTIONS = 2_000_000;
 export const MAX_PARALLELISM = 1000;
 /** Where the TestRun's runners remote-write their metrics unless --prometheus says otherwise. */
 export const DEFAULT_PROMETHEUS_RW_URL = 'http://prometheus.monitoring.svc:9090/api/v1/write';
@@ -121,7 +121,7 @@ export function planK6Export(loaded: LoadedProfile, genesis: GenesisSpec, schedu
     throw new ParabenchError(
       'USAGE',
       `${file}: schedule: ${facts.total.toLocaleString('en-US')} transactions over ${runMs / 1000} s (rate × (warmup + duration)); an export ships at most ${max.toLocaleString('en-US')}, because every k6 runner loads all of them into memory when it starts`,
-      { hint: 'Export a shorter or slower run: --duration 30s or --rate N replace the profile\'s.' },
+      { hint: `Export a shorter or slower run: --duration or --rate replace the profile's${fitting(facts.total, runMs, profile.warmup, max)}.` },
     );
   }
   const peakRate = Math.max(0, ...segments.map((s) => Math.max(s.from, s.to)));
@@ -151,6 +151,12 @@ export function planK6Export(loaded: LoadedProfile, genesis: GenesisSpec, schedu
     hello: { protocol: WIRE_PROTOCOL, encoding: 'json', genesis, kinds: [...kindIds], client: options.client },
   };
   return plan;
+}
+
+/** ", and --duration 17s fits": the measured window that keeps the run's average rate under the limit. */
+function fitting(total: number, runMs: number, warmupMs: number, max: number): string {
+  const seconds = Math.floor(max / (total / (runMs / 1000)) - warmupMs / 1000);
+  return seconds >= 1 ? `; --duration ${seconds}s fits` : '';
 }
 
 // ── target ──────────────────────────────────────────────────────────────────────────────────
