@@ -23,8 +23,9 @@ export function remoteWriteEnv(plan: K6Plan): { name: string; value: string }[] 
     // Used instead when native histograms are turned off: each runner's own percentiles, as gauges.
     { name: 'K6_PROMETHEUS_RW_TREND_STATS', value: 'p(50),p(90),p(99),max' },
     { name: 'K6_PROMETHEUS_RW_PUSH_INTERVAL', value: '5s' },
-    // The run's series end when it does, instead of lingering five minutes in Grafana.
-    { name: 'K6_PROMETHEUS_RW_STALE_MARKERS', value: 'true' },
+    // Off: each runner's last values stay visible for Prometheus's five-minute lookback after the
+    // run, where the README's whole-run queries read them (export/k6/promql.ts).
+    { name: 'K6_PROMETHEUS_RW_STALE_MARKERS', value: 'false' },
   ];
 }
 

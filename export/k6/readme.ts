@@ -2,7 +2,7 @@
 import { DATA_FILE } from './data.js';
 import type { FilesVia } from './manifests.js';
 import type { K6Plan } from './plan.js';
-import { runRange, wholeRunPromQL } from './promql.js';
+import { wholeRunPromQL } from './promql.js';
 import { SCRIPT_FILE } from './script.js';
 
 export const README_FILE = 'README.md';
@@ -33,7 +33,6 @@ function scheduleLines(plan: K6Plan): string[] {
 
 export function renderReadme(plan: K6Plan, via: FilesVia, dataBytes: number): string {
   const size = dataBytes >= 1e5 ? `${(dataBytes / 1e6).toFixed(1)} MB` : `${(dataBytes / 1e3).toFixed(1)} kB`;
-  const range = runRange(plan);
   const thresholdRows = plan.thresholds.map((t) => {
     const k6 = `${t.metric}: ${t.aggregation}${t.op}${t.limit}${t.perRunner ? ' ÷ runners' : ''}${t.abortOnFail ? ` (abortOnFail, after ${t.delayAbortEval ?? '0s'})` : ''}`;
     return `| ${cell(code(`${t.source.metric}: ${t.source.expr}`))} | ${cell(code(k6))}${t.note ? ` (${cell(t.note)})` : ''} | ${cell(code(wholeRunPromQL(plan, t)))} |`;
@@ -121,8 +120,9 @@ the TestRun and change \`${plan.testid}\` in \`k8s/testrun.yaml\` (its name and 
 
 Each runner judges only its own share of the iterations. Percentiles and shares are judged on
 that share, counts against the limit divided by the runners; whether the whole run passed is
-Prometheus's to say, with the query beside each threshold (an instant query at the end of the run,
-or up to five minutes after: the range ${range} covers it; 1 passed, 0 failed).
+Prometheus's to say, with the query beside each threshold: an instant query at the end of the run
+or up to five minutes after (the runners' last values, added up; the TestRun keeps k6's stale
+markers off so that they stay visible that long). 1: passed, 0: failed.
 
 | parabench | k6, on each runner | the whole run, from Prometheus |
 | --- | --- | --- |
