@@ -306,7 +306,7 @@ function mapThresholds(profile: Profile, transactions: number): { mapped: K6Thre
           aggregation: 'count',
           limit: share ? round(parsed.limit * transactions) : parsed.limit,
           perRunner: true,
-          note: `k6 counts dropped iterations over the whole run, warm-up included${share ? ` (a share of its ${transactions} transactions)` : ''}`,
+          note: `k6 counts dropped iterations over the whole run, warm-up included${share ? `; the limit is that share of its ${transactions} transactions` : ''}`,
         };
       } else if (metric === 'send_lag') {
         unmapped.push({ ...source, why: 'k6 starts an iteration when it is due or drops it (dropped_iterations), and does not report how late it started' });

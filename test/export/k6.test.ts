@@ -2,7 +2,7 @@
  * `parabench export k6`. There is no k6 binary on this machine (Debian has no k6 package and
  * npm's `k6` is an empty placeholder), so no test runs the script in k6. What is tested instead:
  * the files are exactly the golden ones; the script parses as a JavaScript module and
- * type-checks against @types/k6 0.48; its pure parts, loaded in Node with inert stand-ins for
+ * type-checks against @types/k6 0.48 and 2.3; its pure parts, loaded in Node with inert stand-ins for
  * k6's modules, give the transactions parabench's generator makes, and the requests it builds are
  * answered by a real `parabench serve`; the manifests parse and say what k6-operator needs.
  *
@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parser } from '@prometheus-io/lezer-promql';
@@ -98,37 +98,38 @@ describe('parabench export k6', () => {
     nodeCheck(await moduleCopy(exported.dir));
   });
 
-  test('the script type-checks against @types/k6 0.48 (tsc, checkJs, strict)', async () => {
+  /** tsc --noEmit on the script, checkJs and strict, against the k6 typings under `typeRoot` (a folder holding k6/). */
+  async function typeCheck(script: string, typeRoot: string): Promise<{ status: number | null; out: string }> {
     const dir = await tempDir('parabench-k6-tsc-');
-    await copyFile(join(exported.dir, 'script.js'), join(dir, 'script.js'));
-    // k6 has a console (console.log, .warn, .error); @types/k6 0.48 does not declare it.
+    await writeFile(join(dir, 'script.js'), script);
+    // k6 has a console (console.log, .warn, .error); @types/k6 does not declare it.
     await writeFile(join(dir, 'console.d.ts'), 'declare const console: { log(...data: unknown[]): void };\n');
-    const tsconfig = {
-      compilerOptions: {
-        allowJs: true,
-        checkJs: true,
-        noEmit: true,
-        strict: true,
-        target: 'ES2020',
-        lib: ['ES2020'],
-        module: 'ESNext',
-        moduleResolution: 'bundler',
-        types: ['k6'],
-        typeRoots: [join(repo, 'node_modules/@types')],
-      },
-      files: ['script.js', 'console.d.ts'],
-    };
-    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-    const version = JSON.parse(readFileSync(join(repo, 'node_modules/@types/k6/package.json'), 'utf8')) as { version: string };
-    assert.equal(version.version, '0.48.0', 'the oldest k6 the script promises to run on');
+    // preserveSymlinks: the typings' own imports of "k6" must resolve beside the link, not from the repository's node_modules/@types.
+    const compilerOptions = { allowJs: true, checkJs: true, noEmit: true, strict: true, preserveSymlinks: true, target: 'ES2020', lib: ['ES2020'], module: 'ESNext', moduleResolution: 'bundler', types: ['k6'], typeRoots: [typeRoot] };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['script.js', 'console.d.ts'] }));
     const tsc = spawnSync(join(repo, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(tsc.status, 0, `tsc on the exported script:\n${tsc.stdout}${tsc.stderr}`);
-    // And it catches mistakes, so that passing means something.
-    const broken = readFileSync(join(dir, 'script.js'), 'utf8').replaceAll('exec.scenario.iterationInTest', 'exec.scenario.iterationInTst');
-    await writeFile(join(dir, 'script.js'), broken);
-    const failing = spawnSync(join(repo, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8', timeout: 60_000 });
-    assert.notEqual(failing.status, 0);
-    assert.match(failing.stdout, /iterationInTst/);
+    return { status: tsc.status, out: `${tsc.stdout}${tsc.stderr}` };
+  }
+
+  test('the script type-checks against @types/k6 0.48 and 2.3 (the oldest k6 it promises to run on, and the newest typings)', async () => {
+    const script = readFileSync(join(exported.dir, 'script.js'), 'utf8');
+    // 2.3 is installed under another name (k6-types-latest): give tsc a folder where it is called k6.
+    const latest = await tempDir('parabench-k6-types-');
+    await symlink(join(repo, 'node_modules/k6-types-latest'), join(latest, 'k6'), 'dir');
+    const versions = [
+      { root: join(repo, 'node_modules/@types'), version: '0.48.0' },
+      { root: latest, version: '2.3.0' },
+    ];
+    for (const { root, version } of versions) {
+      const installed = JSON.parse(readFileSync(join(root, 'k6/package.json'), 'utf8')) as { version: string };
+      assert.equal(installed.version, version);
+      const ok = await typeCheck(script, root);
+      assert.equal(ok.status, 0, `tsc on the exported script, @types/k6 ${version}:\n${ok.out}`);
+      // And it catches mistakes, so that passing means something.
+      const broken = await typeCheck(script.replaceAll('exec.scenario.iterationInTest', 'exec.scenario.iterationInTst'), root);
+      assert.notEqual(broken.status, 0);
+      assert.match(broken.out, /iterationInTst/);
+    }
   });
 
   test("transactionAt(i) is the transaction parabench's generator makes for id i, for every row", async () => {
