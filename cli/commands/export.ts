@@ -81,7 +81,7 @@ export async function exportCommand(args: ExportArgs, env: CliEnv): Promise<numb
   const { plan } = result;
   const shown = args.out.replace(/\/+$/, '') || '.';
   const lines = [
-    `exported ${plan.profile} to ${shown}/: ${plan.transactions.toLocaleString('en-US')} transactions (${result.dataBytes >= 1e5 ? `${(result.dataBytes / 1e6).toFixed(1)} MB` : `${(result.dataBytes / 1e3).toFixed(1)} kB`} of data) in ${seconds.toFixed(1)} s`,
+    `exported ${plan.profile} to ${shown}/: ${plan.transactions.toLocaleString('en-US')} transaction${plan.transactions === 1 ? '' : 's'} (${size(result.dataBytes)} of data) in ${seconds.toFixed(1)} s`,
     `  k6 ${plan.scenario.executor}, ${plan.scenario.preAllocatedVUs}–${plan.scenario.maxVUs} VUs, target ${plan.target}${plan.targetFromWs ? ` (HTTP on the port of ${plan.targetFromWs})` : ''}`,
     `  ${plan.thresholds.length} threshold${plan.thresholds.length === 1 ? '' : 's'} exported${plan.unmapped.length > 0 ? `; not exported: ${plan.unmapped.map((u) => `${u.metric} ${u.expr}`).join(', ')}` : ''}`,
     `  TestRun ${plan.testid}: ${plan.parallelism} runner${plan.parallelism === 1 ? '' : 's'}, files by ${result.via.kind === 'configmap' ? 'ConfigMap' : 'PersistentVolumeClaim (too large for a ConfigMap)'}`,
@@ -91,3 +91,5 @@ export async function exportCommand(args: ExportArgs, env: CliEnv): Promise<numb
   env.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.Passed;
 }
+
+const size = (bytes: number): string => (bytes >= 1e5 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1000 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} bytes`);

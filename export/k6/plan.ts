@@ -116,6 +116,9 @@ export function planK6Export(loaded: LoadedProfile, genesis: GenesisSpec, schedu
   const runMs = profile.warmup + profile.duration;
   const segments = scheduleSegments(profile, file, runMs);
   const facts = scheduleFacts();
+  if (facts.total === 0) {
+    throw new ParabenchError('USAGE', `${file}: schedule: no transaction is due in ${runMs / 1000} s at this rate: nothing to export`, { hint: 'Raise the rate or lengthen the run.' });
+  }
   const max = options.maxTransactions ?? MAX_TRANSACTIONS;
   if (facts.total > max) {
     throw new ParabenchError(

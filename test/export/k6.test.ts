@@ -360,6 +360,7 @@ describe('parabench export k6: mistakes exit 2, naming what is wrong, with no st
     await writeFile(join(cwd, 'inproc.yaml'), profile('{ kind: constant-rate, rate: 50 }', ''));
     await writeFile(join(cwd, 'evm.yaml'), profile('{ kind: constant-rate, rate: 50 }', 'target: { kind: evm, url: "evm+http://127.0.0.1:8545" }'));
     await writeFile(join(cwd, 'precise.yaml'), profile('{ kind: constant-rate, rate: 33.3333 }'));
+    await writeFile(join(cwd, 'idle.yaml'), profile('{ kind: ramping-rate, startRate: 0, stages: [{ target: 0, duration: 1s }] }'));
     await writeFile(join(cwd, 'huge.yaml'), profile('{ kind: constant-rate, rate: 10000000 }'));
   });
 
@@ -377,6 +378,7 @@ describe('parabench export k6: mistakes exit 2, naming what is wrong, with no st
     { name: 'a bad --prometheus', argv: ['ok.yaml', '--prometheus', 'prometheus:9090'], message: /--prometheus: expected the remote-write URL of a Prometheus/ },
     { name: 'a rate k6 cannot count', argv: ['precise.yaml'], message: /precise\.yaml: schedule\.rate: expected a rate k6 can count in whole iterations per 1000 s \(at most 3 decimals\), found 33\.3333 tx\/s/ },
     { name: 'an absurd number of transactions', argv: ['huge.yaml'], message: /huge\.yaml: schedule: 20,000,000 transactions over 2 s \(rate × \(warmup \+ duration\)\); an export ships at most 2,000,000[\s\S]*hint: Export a shorter or slower run: --duration or --rate replace the profile's/ },
+    { name: 'a schedule with no transaction at all', argv: ['idle.yaml'], message: /idle\.yaml: schedule: no transaction is due in 2 s at this rate: nothing to export/ },
     { name: 'a bad --rate', argv: ['ok.yaml', '--rate', 'fast'], message: /--rate: expected a positive rate in transactions per second, found "fast"/ },
   ];
   for (const c of cases) {
