@@ -10,7 +10,8 @@
 import { K6_HELLO_NAME_TAG, K6_SCRIPT_METRICS, K6_TX_NAME_TAG } from '../../metrics/catalog.js';
 import { DATA_FILE } from './data.js';
 import { jsLiteral } from './escape.js';
-import { k6Duration, type K6Plan } from './plan.js';
+import { k6Duration } from './format.js';
+import type { K6Plan } from './plan.js';
 
 export const SCRIPT_FILE = 'script.js';
 
