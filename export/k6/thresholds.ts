@@ -39,10 +39,7 @@ const OUTCOME_OF = {
   tx_timed_out: { outcome: 'timed_out', rate: K6_SCRIPT_METRICS.timedOut },
 } as const;
 
-/**
- * parabench's thresholds in k6's terms. Each runner judges its own share, so a count's limit is
- * split among the runners by the script; the README gives the PromQL that judges the whole run.
- */
+/** The profile's thresholds, those k6 can judge and those it cannot (with why). */
 export function mapThresholds(profile: Profile, transactions: number): { mapped: K6Threshold[]; unmapped: UnmappedThreshold[] } {
   const mapped: K6Threshold[] = [];
   const unmapped: UnmappedThreshold[] = [];
