@@ -16,6 +16,7 @@ import { conformanceCommand, type ConformanceArgs } from './commands/conformance
 import { capacityCommand, type CapacityArgs } from './commands/capacity.js';
 import { compareCommand, type CompareArgs } from './commands/compare.js';
 import { dashboardsCommand } from './commands/dashboards.js';
+import { exportArgs, exportCommand, exportOptions, type ExportArgs } from './commands/export.js';
 import { reportCommand, type ReportArgs } from './commands/report.js';
 import { benchExecutorsCommand, BENCH_WORKLOADS, type BenchExecutorsArgs } from './commands/bench-executors.js';
 import { recordCommand, type RecordArgs } from './commands/record.js';
@@ -38,7 +39,8 @@ type Chosen =
   | { readonly command: 'dashboards'; readonly args: { readonly out?: string } }
   | { readonly command: 'report'; readonly args: ReportArgs }
   | { readonly command: 'compare'; readonly args: CompareArgs }
-  | { readonly command: 'capacity'; readonly args: CapacityArgs };
+  | { readonly command: 'capacity'; readonly args: CapacityArgs }
+  | { readonly command: 'export'; readonly args: ExportArgs };
 
 const EPILOGUE = `Exit codes: 0 passed · 99 a threshold failed · 2 bad input · 1 anything else.
 Profiles: docs/PROFILES.md. Thresholds can name: ${THRESHOLD_METRIC_NAMES.join(', ')}.`;
@@ -304,6 +306,9 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           },
         }),
     )
+    .command('export <format> <profile>', 'hand a profile to k6: a script with its transactions, k6-operator manifests and a README', exportOptions, (a) =>
+      onChosen({ command: 'export', args: exportArgs(a) }),
+    )
     .command(
       'dashboards',
       'write the Grafana dashboards, Prometheus config and rules, and provisioning files (generated from code)',
@@ -319,7 +324,7 @@ function parser(onChosen: (c: Chosen) => void): Argv {
           .option('summary', { type: 'boolean', default: false, describe: 'the schema of summary.json instead of the profile\'s' }),
       (a) => onChosen({ command: 'schema', args: { summary: a.summary === true, ...defined({ out: str(a.out) }) } }),
     )
-    .demandCommand(1, 'name a command: run, report, compare, capacity, serve, conformance, validate, record, analyze, bench, dashboards or schema')
+    .demandCommand(1, 'name a command: run, report, compare, capacity, serve, conformance, validate, record, analyze, bench, export, dashboards or schema')
     .recommendCommands()
     .strict()
     .help()
@@ -382,6 +387,8 @@ export async function main(env: CliEnv): Promise<number> {
         return await compareCommand(chosen.args, env);
       case 'capacity':
         return await capacityCommand(chosen.args, env);
+      case 'export':
+        return await exportCommand(chosen.args, env);
     }
   } catch (e) {
     return reportError(e, env);

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { executorDashboard } from './executor.js';
+import { k6Dashboard } from './k6.js';
 import { overviewDashboard } from './overview.js';
 import { prometheusConfig, rulesFile } from './rules.js';
 
@@ -31,6 +32,7 @@ export function generateArtifacts(): Artifact[] {
   return [
     { path: 'grafana/parabench-overview.json', content: json(overviewDashboard()) },
     { path: 'grafana/parabench-executor.json', content: json(executorDashboard()) },
+    { path: 'grafana/parabench-k6.json', content: json(k6Dashboard()) },
     { path: 'prometheus/prometheus.yml', content: yaml(`${GENERATED}\nRun from the repository's root:\n  prometheus --config.file=dashboards/prometheus/prometheus.yml --storage.tsdb.path=/tmp/parabench-prometheus`, prometheusConfig()) },
     { path: 'prometheus/rules.yml', content: yaml(GENERATED, rulesFile()) },
     {

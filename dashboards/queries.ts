@@ -4,7 +4,7 @@
  * share the builders below and differ only in their Scope: Grafana variables and
  * `$__rate_interval` for the dashboards, all series and a fixed window for the rules.
  */
-import { EXECUTOR, LOAD, type MetricDef } from '../metrics/catalog.js';
+import { EXECUTOR, K6, K6_TX_NAME_TAG, LOAD, type MetricDef } from '../metrics/catalog.js';
 
 export interface Scope {
   /** Label matchers, without the braces; '' selects every series. */
@@ -101,6 +101,38 @@ export const EXECUTOR_PANELS = {
   workOverCriticalPath: `${work} / ${rate(EXECUTOR.criticalPath, ex)}`,
 } as const;
 
+// ── the k6 dashboard (runs exported with `parabench export k6`) ─────────────────────────────
+
+/**
+ * k6's series, as its remote-write output names them (metrics/catalog.ts). Every runner writes its
+ * own (k6-operator tags each with instance_id), each cumulative since the runner started: a run's
+ * figure is the sum over its runners, and its latency the sum of their native histograms.
+ */
+export const K6_MATCHERS = 'testid=~"$testid"';
+const k6Selector = (name: string, extra = ''): string => `${name}{${K6_MATCHERS}${extra ? `, ${extra}` : ''}}`;
+const k6Rate = (name: string, extra = '', by = 'testid'): string => `sum by (${by}) (rate(${k6Selector(name, extra)}[$__rate_interval]))`;
+const k6Total = (name: string, extra = ''): string => `sum by (testid) (${k6Selector(name, extra)})`;
+const K6_TX = `name="${K6_TX_NAME_TAG}"`;
+
+export const K6_PANELS = {
+  committed: k6Rate(K6.tx, 'outcome="committed"'),
+  byOutcome: k6Rate(K6.tx, '', 'testid, outcome'),
+  iterations: k6Rate(K6.iterations),
+  dropped: k6Rate(K6.droppedIterations),
+  failureReasons: k6Rate(K6.tx, 'outcome="failed"', 'testid, reason'),
+  failedShare: share(k6Total(K6.tx, 'outcome="failed"'), k6Total(K6.tx)),
+  droppedTotal: `${k6Total(K6.droppedIterations)} or 0 * ${k6Total(K6.tx)}`,
+  // Native histograms (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true): no `le`, they add up as they are.
+  latency: (q: number): string => `histogram_quantile(${q}, sum by (testid) (rate(${k6Selector(K6.httpReqDuration, K6_TX)}[$__rate_interval])))`,
+  // Trend-stats mode: each runner's own p99 since it started. The run's p99 lies between the runners' least and greatest.
+  runnerP99Max: `max by (testid) (${k6Selector(K6.httpReqDurationP99, K6_TX)})`,
+  runnerP99Min: `min by (testid) (${k6Selector(K6.httpReqDurationP99, K6_TX)})`,
+  vus: k6Total(K6.vus),
+  vusPerRunner: `sum by (testid, instance_id) (${k6Selector(K6.vus)})`,
+  runners: `count by (testid) (${k6Selector(K6.vus)})`,
+  beyondTrace: `${k6Total(K6.beyondTrace)} or 0 * ${k6Total(K6.tx)}`,
+} as const;
+
 // ── template variables ──────────────────────────────────────────────────────────────────────
 
 export const VARIABLES = {
@@ -108,6 +140,7 @@ export const VARIABLES = {
   profile: `label_values(${LOAD.info.name}{run_id=~"$run_id"}, profile)`,
   job: `label_values(${EXECUTOR.threads.name}, job)`,
   executor: `label_values(${EXECUTOR.threads.name}{job=~"$job"}, executor)`,
+  testid: `label_values(${K6.httpReqs}, testid)`,
 } as const;
 
 // ── recording and alerting rules ────────────────────────────────────────────────────────────

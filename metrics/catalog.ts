@@ -69,6 +69,60 @@ export const EXECUTOR = {
 
 export const ALL_METRICS: readonly MetricDef[] = [...Object.values(LOAD), ...Object.values(EXECUTOR)];
 
+// ── k6 (runs exported with `parabench export k6`) ───────────────────────────────────────────
+
+/**
+ * The custom metrics the exported k6 script defines, by their k6 names (export/k6/script.ts). Its
+ * requests are tagged `name` (POST /tx is `parabench.tx`) and, for transactions, `phase`
+ * (`warmup` or `measured`); the `parabench_tx` counter also carries `outcome` and, when failed,
+ * the `reason`.
+ */
+export const K6_SCRIPT_METRICS = {
+  /** Counter: every answered transaction, tagged outcome (committed, failed, errored, timed_out), phase and reason. */
+  tx: 'parabench_tx',
+  /** Rates: the share of sent transactions that ended so, for thresholds like tx_failed: rate<0.01. */
+  committed: 'parabench_tx_committed',
+  failed: 'parabench_tx_failed',
+  errored: 'parabench_tx_errored',
+  timedOut: 'parabench_tx_timed_out',
+  /** Counter: iterations k6 started past the end of the exported transactions (at most one expected). */
+  beyondTrace: 'parabench_iterations_beyond_trace',
+} as const;
+
+export const K6_TX_NAME_TAG = 'parabench.tx';
+export const K6_HELLO_NAME_TAG = 'parabench.hello';
+
+/**
+ * A k6 metric's series on Prometheus, as k6's remote-write output (`-o experimental-prometheus-rw`)
+ * names them: prefix `k6_`; counters end in `_total`, rates in `_rate`; a trend is a native
+ * histogram in base units (`_seconds`) with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true, or
+ * else one gauge per K6_PROMETHEUS_RW_TREND_STATS entry, `p(99)` written `p99`, values in seconds.
+ */
+export const k6Series = {
+  counter: (name: string): string => `k6_${name}_total`,
+  rate: (name: string): string => `k6_${name}_rate`,
+  gauge: (name: string): string => `k6_${name}`,
+  nativeHistogram: (name: string): string => `k6_${name}_seconds`,
+  trendStat: (name: string, stat: string): string => `k6_${name}_${stat.replace(/^p\((.*)\)$/, (_, p: string) => `p${p.replace('.', '')}`)}`,
+} as const;
+
+/**
+ * The k6 series parabench's k6 dashboard and threshold queries read. Every series carries the run's
+ * `testid` tag; k6-operator adds `instance_id` (one per runner), so runners' series stay apart.
+ * Not in ALL_METRICS: parabench never exposes them itself, k6 writes them.
+ */
+export const K6 = {
+  httpReqs: k6Series.counter('http_reqs'),
+  httpReqDuration: k6Series.nativeHistogram('http_req_duration'),
+  /** Trend-stats mode only: each runner's own p99 since it started (not aggregable across runners). */
+  httpReqDurationP99: k6Series.trendStat('http_req_duration', 'p(99)'),
+  iterations: k6Series.counter('iterations'),
+  droppedIterations: k6Series.counter('dropped_iterations'),
+  vus: k6Series.gauge('vus'),
+  tx: k6Series.counter(K6_SCRIPT_METRICS.tx),
+  beyondTrace: k6Series.counter(K6_SCRIPT_METRICS.beyondTrace),
+} as const;
+
 // ── bucket layouts ──────────────────────────────────────────────────────────────────────────
 
 const round = (x: number): number => Number(x.toPrecision(3));

@@ -14,7 +14,7 @@ export interface Segment {
  * the root of a quadratic, found in closed form, so intended times are exact and O(1) each.
  */
 export function piecewise(segments: readonly Segment[], totalMs: number, description: string): Schedule {
-  const segs = clip(segments, totalMs);
+  const segs = clipSegments(segments, totalMs);
   // Cumulative transactions at the start of each segment.
   const before: number[] = [0];
   for (const s of segs) before.push((before[before.length - 1] ?? 0) + ((s.from + s.to) / 2) * ((s.endMs - s.startMs) / 1000));
@@ -46,7 +46,7 @@ export function piecewise(segments: readonly Segment[], totalMs: number, descrip
 }
 
 /** Segments within [0, totalMs], the last rate held to the end, empty stretches dropped. */
-function clip(segments: readonly Segment[], totalMs: number): Segment[] {
+export function clipSegments(segments: readonly Segment[], totalMs: number): Segment[] {
   const out: Segment[] = [];
   for (const s of segments) {
     if (s.startMs >= totalMs || s.endMs <= s.startMs) continue;

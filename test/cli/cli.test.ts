@@ -379,7 +379,7 @@ describe('parabench dashboards', () => {
     const r = await runCli(['dashboards', '--out', out], { cwd: out });
     assert.equal(r.code, 0, r.stderr);
     const files = r.stdout.trim().split('\n').map((l) => l.replace(/^wrote /, ''));
-    assert.deepEqual(files, ['grafana/parabench-overview.json', 'grafana/parabench-executor.json', 'prometheus/prometheus.yml', 'prometheus/rules.yml', 'provisioning/datasources/parabench.yaml', 'provisioning/dashboards/parabench.yaml']);
+    assert.deepEqual(files, ['grafana/parabench-overview.json', 'grafana/parabench-executor.json', 'grafana/parabench-k6.json', 'prometheus/prometheus.yml', 'prometheus/rules.yml', 'provisioning/datasources/parabench.yaml', 'provisioning/dashboards/parabench.yaml']);
     const committed = new URL('../../../dashboards/', import.meta.url).pathname;
     for (const f of files) assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(committed, f), 'utf8'), f);
   });

@@ -8,7 +8,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { generateArtifacts } from '../../dashboards/index.js';
 import { RECORDING_RULE_NAMES } from '../../dashboards/rules.js';
-import { ALL_METRICS, LOAD } from '../../metrics/catalog.js';
+import { ALL_METRICS, K6, LOAD } from '../../metrics/catalog.js';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 const dashboardsDir = join(repo, 'dashboards');
@@ -45,8 +45,8 @@ function artifact(path: string): string {
   return a.content;
 }
 
-const dashboards: DashboardJson[] = ['grafana/parabench-overview.json', 'grafana/parabench-executor.json'].map((p) => JSON.parse(artifact(p)) as DashboardJson);
-const [overview, executor] = dashboards as [DashboardJson, DashboardJson];
+const dashboards: DashboardJson[] = ['grafana/parabench-overview.json', 'grafana/parabench-executor.json', 'grafana/parabench-k6.json'].map((p) => JSON.parse(artifact(p)) as DashboardJson);
+const [overview, executor, k6] = dashboards as [DashboardJson, DashboardJson, DashboardJson];
 
 const panelsOf = (d: DashboardJson): PanelJson[] => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 
@@ -100,13 +100,15 @@ function lintPromQL(expr: string): { errors: string[]; selectors: Selector[] } {
 const knownSeries = new Set([
   ...ALL_METRICS.flatMap((m) => (m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.name + s) : [m.name])),
   ...RECORDING_RULE_NAMES,
+  // Written by k6's remote-write output for exported runs; native histograms have no suffixed series.
+  ...Object.values(K6),
 ]);
 
 function assertValidPromQL(where: string, expr: string): Selector[] {
   const { errors, selectors } = lintPromQL(expr);
   assert.deepEqual(errors, [], `${where}: ${expr}`);
   for (const s of selectors) {
-    assert.ok(knownSeries.has(s.metric), `${where}: ${s.metric || 'a selector without a metric name'} is neither in metrics/catalog.ts nor a recording rule of dashboards/rules.ts: ${expr}`);
+    assert.ok(knownSeries.has(s.metric), `${where}: ${s.metric || 'a selector without a metric name'} is neither in metrics/catalog.ts (parabench's or k6's) nor a recording rule of dashboards/rules.ts: ${expr}`);
   }
   return selectors;
 }
@@ -199,6 +201,14 @@ describe('dashboards and Prometheus rules', () => {
           assert.match(s.matchers, /run_id=~"__var_run_id"/, `${where}: ${expr}`);
           assert.match(s.matchers, /profile=~"__var_profile"/, `${where}: ${expr}`);
         }
+      }
+    });
+
+    test('every selector of the k6 dashboard is filtered by the testid variable', () => {
+      for (const { where, expr } of dashboardExprs(k6).filter((x) => !x.where.includes('variable'))) {
+        const selectors = lintPromQL(expr).selectors;
+        assert.ok(selectors.length > 0, where);
+        for (const s of selectors) assert.match(s.matchers, /^\{testid=~"__var_testid"/, `${where}: ${expr}`);
       }
     });
 
