@@ -76,8 +76,8 @@ function evmTarget(config: TargetConfig, options: TargetOptions): EvmTarget {
   return new EvmTarget({
     url: config.url ?? '',
     seed: options.seed ?? 1,
-    asset: config.asset,
-    funding: config.funding,
+    asset: config.asset ?? 'native',
+    funding: config.funding ?? 'auto',
     ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
     ...(funder ? { funder } : {}),
     ...(cache ? { cacheDir: cache } : {}),

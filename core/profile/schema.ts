@@ -55,10 +55,11 @@ const target = z
       .meta({ description: 'Longest a pending transaction waits before its block is sealed.' }),
     chainId: wholeAtLeast(1).optional()
       .meta({ description: 'An evm target: the chain id the node must report; another one stops the run before anything is sent.' }),
-    asset: z.enum(['native', 'erc20'], { error: '"native" or "erc20"' }).default('native')
-      .meta({ description: "An evm target: what payments' transfer and micropay move, the chain's native coin or an ERC-20 token." }),
-    funding: z.enum(['auto', 'set-balance', 'transfers'], { error: '"auto", "set-balance" or "transfers"' }).default('auto')
-      .meta({ description: 'An evm target: how the accounts are funded before the run: anvil_setBalance, or transfers from the account whose key PARABENCH_FUNDER_KEY holds; auto tries the first, then the second.' }),
+    // No defaults here: a default would enter every profile's resolved form (and its hash).
+    asset: z.enum(['native', 'erc20'], { error: '"native" or "erc20"' }).optional()
+      .meta({ description: "An evm target: what payments' transfer and micropay move, the chain's native coin (default) or an ERC-20 token." }),
+    funding: z.enum(['auto', 'set-balance', 'transfers'], { error: '"auto", "set-balance" or "transfers"' }).optional()
+      .meta({ description: 'An evm target: how the accounts are funded before the run: anvil_setBalance, or transfers from the account whose key PARABENCH_FUNDER_KEY holds; auto (default) tries the first, then the second.' }),
   })
   .superRefine((t, ctx) => {
     // Custom messages are phrases: the loader adds the path, and what was found.
