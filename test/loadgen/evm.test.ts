@@ -4,7 +4,9 @@
  * blocks, the mined count equal to what the blocks contain.
  */
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { WebSocketServer } from 'ws';
 import { parseGwei } from 'viem';
 import { accountOf, accounts, automines, fundAccounts } from '../../loadgen/targets/evm/accounts.js';
 import { InclusionTracker } from '../../loadgen/targets/evm/inclusion.js';
@@ -75,6 +77,13 @@ describe('EVM adapter parts, against anvil', () => {
     const closed = await freePort();
     await assert.rejects(new JsonRpc(`http://127.0.0.1:${closed}`, 2000).call('eth_chainId'), (e: unknown) => e instanceof RpcUnreachable && new RegExp(`cannot reach http://127\\.0\\.0\\.1:${closed}: connection refused`).test((e as Error).message));
     await assert.rejects(new JsonRpc(anvil.url).call('eth_noSuchMethod'), (e: unknown) => !(e instanceof RpcUnreachable));
+    // A WebSocket that opens but never answers: the call gives up, saying the request may have arrived.
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => silent.once('listening', resolve));
+    const rpc = new WsJsonRpc(`ws://127.0.0.1:${(silent.address() as AddressInfo).port}`, 300);
+    await assert.rejects(rpc.call('eth_chainId'), (e: unknown) => e instanceof RpcUnreachable && e.delivered && /no answer within 0\.3 s/.test(e.message));
+    await rpc.close();
+    silent.close();
   });
 
   test('parabench run --target evm+http://: payments as native transfers, sent and mined counted apart, every one accounted for', async () => {

@@ -168,7 +168,19 @@ export class WsJsonRpc implements Rpc {
         }),
     );
     ws.send(JSON.stringify(body));
-    return Promise.all(answers);
+    // As over HTTP: a node that keeps the socket open but does not answer must not hold the caller for ever.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        for (const id of ids) this.waiting.delete(id);
+        reject(new RpcUnreachable(`cannot reach ${this.url}: no answer within ${this.timeoutMs / 1000} s`, true));
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.all(answers), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async call<T>(method: string, params: readonly unknown[] = []): Promise<T> {
