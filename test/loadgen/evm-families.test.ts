@@ -167,6 +167,18 @@ describe('every workload family on a real EVM node (anvil)', () => {
     for (const [collection, n] of mints) assert.equal((await read(rpc, Collection.abi, collection, 'nextId')) as bigint, BigInt(n));
   });
 
+  test('a call that reverts fails, with the contract\'s reason where the node can trace it: mints past a sold-out collection', async () => {
+    const ran = await runAgainst(
+      anvil,
+      `name: sold-out\nseed: 7\nwarmup: 0s\nduration: 1s\ntimeout: 8s\nworkload: { accounts: 60, costUs: 1, nft: { kinds: { nft-mint: 1 }, collections: 1, maxSupply: 5, players: 50 } }\nschedule: { kind: constant-rate, rate: 40 }\n`,
+    );
+    assertAccounted(ran, 1);
+    const { tx, failures } = ran.summary as unknown as { tx: Ran['summary']['tx']; failures: { reason: string; count: number }[] };
+    assert.deepEqual([tx.committed, tx.failed], [5, 35], 'five tokens, then every mint reverts');
+    assert.deepEqual(failures, [{ reason: 'reverted: sold out', count: 35 }]);
+    assert.match(ran.stdout, /35 × reverted: sold out/);
+  });
+
   test('DAO votes, proposals and executions: each tally is its successful votes, the counter its proposals, an executed proposal closed and paid', async () => {
     const ran = await runAgainst(
       anvil,

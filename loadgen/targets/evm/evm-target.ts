@@ -210,7 +210,7 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       const found = await this.tracker.poll();
       if (found.length > 0) {
         this.init.onReceipts(
-          found.map((f): Receipt => (f.succeeded === false ? { id: f.id, status: 'failed', reason: 'reverted', block: f.block, position: f.position, commitMs: f.atMs } : { id: f.id, status: 'committed', block: f.block, position: f.position, commitMs: f.atMs })),
+          found.map((f): Receipt => (f.succeeded === false ? { id: f.id, status: 'failed', reason: f.revertReason ? `reverted: ${f.revertReason}` : 'reverted', block: f.block, position: f.position, commitMs: f.atMs } : { id: f.id, status: 'committed', block: f.block, position: f.position, commitMs: f.atMs })),
         );
       }
     } catch (e) {

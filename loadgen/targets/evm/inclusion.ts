@@ -18,6 +18,8 @@ export interface Inclusion {
   readonly atMs: number;
   /** From its receipt: false when it reverted; undefined when its receipt was not read. */
   readonly succeeded?: boolean;
+  /** Why it reverted, where the node could say (the contract's require message). */
+  readonly revertReason?: string;
 }
 
 interface BlockHeader {
@@ -35,6 +37,8 @@ interface ReceiptFields {
 export const RECEIPT_SAMPLE = 64;
 /** The most transactions in a block whose receipts are all read. */
 export const SMALL_BLOCK = 256;
+/** Reverted transactions a run asks the node why about (a trace each): enough to name the causes. */
+export const REVERT_REASONS = 200;
 
 export class InclusionTracker {
   private readonly rpc: Rpc;
@@ -42,6 +46,7 @@ export class InclusionTracker {
   private readonly awaited = new Map<string, number>();
   private next = -1;
   private blockReceipts = true;
+  private reasonsLeft = REVERT_REASONS;
   /** Every block read: its number, transaction count and gas used. */
   readonly blocks: { number: number; txs: number; ours: number; gasUsed: number }[] = [];
   /** The run's transactions whose receipts were read, how many of them reverted, and in how many blocks only a sample was read. */
@@ -90,9 +95,11 @@ export class InclusionTracker {
         ours.push({ hash: key, id, position });
       });
       const statuses = ours.length > 0 ? await this.statuses(number, block.transactions.length, ours.map((o) => o.hash)) : new Map<string, boolean>();
+      const reasons = await this.revertReasons([...statuses].filter(([, ok]) => !ok).map(([hash]) => hash));
       for (const o of ours) {
         const succeeded = statuses.get(o.hash);
-        found.push({ id: o.id, block: number, position: o.position, atMs, ...(succeeded === undefined ? {} : { succeeded }) });
+        const revertReason = reasons.get(o.hash);
+        found.push({ id: o.id, block: number, position: o.position, atMs, ...(succeeded === undefined ? {} : { succeeded }), ...(revertReason ? { revertReason } : {}) });
       }
       this.blocks.push({ number, txs: block.transactions.length, ours: ours.length, gasUsed: Number(block.gasUsed) });
     }
@@ -129,6 +136,28 @@ export class InclusionTracker {
       this.receipts.checked++;
       if (!ok) this.receipts.reverted++;
     }
+    return out;
+  }
+
+  /**
+   * The contract's message for reverted transactions, from the node's call tracer
+   * (debug_traceTransaction: geth, reth, anvil and others have it): the first REVERT_REASONS of a
+   * run; a node without it is not asked again.
+   */
+  private async revertReasons(hashes: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const asked = hashes.slice(0, this.reasonsLeft);
+    if (asked.length === 0) return out;
+    this.reasonsLeft -= asked.length;
+    const answers = await this.rpc.batch(asked.map((h) => ({ method: 'debug_traceTransaction', params: [h, { tracer: 'callTracer' }] }))).catch(() => []);
+    answers.forEach((a, i) => {
+      if ('error' in a) {
+        if (a.error.code === -32601 || /not (found|supported|available)|unsupported/i.test(a.error.message)) this.reasonsLeft = 0;
+        return;
+      }
+      const trace = a.result as { revertReason?: string } | null;
+      if (trace?.revertReason) out.set(asked[i]!, trace.revertReason);
+    });
     return out;
   }
 }
