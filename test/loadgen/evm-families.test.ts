@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, type Abi, type Address, type Hex } from 'viem';
 import { systemClock } from '../../core/clock.js';
 import { accountOf } from '../../loadgen/targets/evm/accounts.js';
-import { Collection, Dao, Exchange, Token } from '../../loadgen/targets/evm/contracts/artifacts.js';
+import { Collection, Dao, Disperse, Exchange, Token } from '../../loadgen/targets/evm/contracts/artifacts.js';
 import { JsonRpc } from '../../loadgen/targets/evm/rpc.js';
 import { startAnvil, type Anvil } from '../helpers/anvil.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -217,9 +217,17 @@ describe('every workload family on a real EVM node (anvil)', () => {
     assert.match(refused.stderr, /target\.funding: .* set PARABENCH_FUNDER_KEY to the private key of an account holding enough/);
     const ran = await runAgainst(anvil, profile, { PARABENCH_CACHE: 'off', PARABENCH_FUNDER_KEY: ANVIL_KEY });
     assert.equal(ran.summary.chain.prepare.funding, 'transfers');
-    const transfers = ran.mined.filter((m) => m.from.toLowerCase() === ANVIL_ADDRESS.toLowerCase());
-    assert.ok(transfers.length > 0 && transfers.every((m) => m.ok && m.input === '0x'), 'the funder paid the accounts');
-    assertAccounted(ran, transfers.length);
+    // The funder deployed a disperse contract and paid the 30 accounts through it, in one call.
+    const funding = ran.mined.filter((m) => m.from.toLowerCase() === ANVIL_ADDRESS.toLowerCase());
+    assert.equal(funding.length, 2);
+    assert.ok(funding.every((m) => m.ok));
+    assert.equal(funding[0]!.to, null, 'a deployment');
+    const call = decodeFunctionData({ abi: Disperse.abi, data: funding[1]!.input });
+    assert.equal(call.functionName, 'disperse');
+    const senders = new Set(Array.from({ length: 30 }, (_, i) => accountOf(31, i).address));
+    assert.ok(call.args[0].length > 0 && call.args[0].every((a) => senders.has(a)), 'only the run\'s accounts were paid');
+    for (const a of call.args[0]) assert.ok(BigInt(await rpc.call<Hex>('eth_getBalance', [a, 'latest'])) > 0n);
+    assertAccounted(ran, funding.length);
     assert.equal(ran.summary.tx.failed, 0);
   });
 

@@ -2,9 +2,11 @@
  * The run's accounts on an EVM chain: deterministic keys (the same seed, the same accounts, so a
  * fresh chain gets the same addresses and cached signed transactions can be reused), funded in
  * the prepare phase: by anvil's (or hardhat's) set-balance method where the node has it, else by
- * transfers from a funded account whose key the user gives (PARABENCH_FUNDER_KEY).
+ * transfers from a funded account whose key the user gives (PARABENCH_FUNDER_KEY), 200 accounts a
+ * transaction through a disperse contract (Disperse.sol).
  */
-import { keccak256, toHex, type Address, type Hex } from 'viem';
+import { encodeDeployData, encodeFunctionData, getContractAddress, keccak256, toHex, type Address, type Hex } from 'viem';
+import { Disperse } from './contracts/artifacts.js';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { RpcError, Rpc } from './rpc.js';
 import { sendAndConfirm, type SetupTx } from './setup.js';
@@ -30,6 +32,11 @@ export interface FundingOptions {
 
 /** What the user must do about funding; the caller turns it into exit 2. */
 export class FundingImpossible extends Error {}
+
+/** Accounts paid by one disperse call, and the gas each payment may take (a new account: ~37,000). */
+const PER_DISPERSE = 200;
+const PAY_GAS = 45_000n;
+const DISPERSE_DEPLOY_GAS = 1_000_000n;
 
 /** With set-balance, every account gets this much: far beyond any run's needs. */
 const SET_BALANCE = 10n ** 24n;
@@ -67,14 +74,24 @@ export async function fundAccounts(rpc: Rpc, needs: ReadonlyMap<Address, bigint>
     return have >= need ? [] : [{ to: a, value: need - have }];
   });
   if (short.length === 0) return { method: 'transfers', transfers: 0 };
-  const total = short.reduce((sum, s) => sum + s.value + 21_000n * o.maxFeePerGas, 0n);
+  // A disperse contract the funder deploys pays PER_DISPERSE accounts a transaction.
+  const calls = Math.ceil(short.length / PER_DISPERSE);
+  const gasOf = (n: number): bigint => 100_000n + PAY_GAS * BigInt(n);
+  const total = short.reduce((sum, s) => sum + s.value, 0n) + (DISPERSE_DEPLOY_GAS + gasOf(PER_DISPERSE) * BigInt(calls)) * o.maxFeePerGas;
   const [held = 0n] = await readBalances(rpc, [funder.address]);
   if (held < total) throw new FundingImpossible(`PARABENCH_FUNDER_KEY's account ${funder.address} holds ${held} wei; funding the run's accounts needs ${total}`);
   const nonce = Number(await rpc.call<Hex>('eth_getTransactionCount', [funder.address, 'pending']));
-  const txs: SetupTx[] = [];
-  for (const [i, s] of short.entries()) {
-    const raw = await funder.signTransaction({ type: 'eip1559', chainId: o.chainId, nonce: nonce + i, to: s.to, value: s.value, gas: 21_000n, maxFeePerGas: o.maxFeePerGas, maxPriorityFeePerGas: 0n });
-    txs.push({ label: `fund ${s.to}`, raw, gas: 21_000n });
+  const disperse = getContractAddress({ from: funder.address, nonce: BigInt(nonce) });
+  const fee = { type: 'eip1559', chainId: o.chainId, maxFeePerGas: o.maxFeePerGas, maxPriorityFeePerGas: 0n } as const;
+  const txs: SetupTx[] = [
+    { label: 'deploy Disperse (funding)', raw: await funder.signTransaction({ ...fee, nonce, data: encodeDeployData({ abi: Disperse.abi, bytecode: Disperse.bytecode }), gas: DISPERSE_DEPLOY_GAS }), gas: DISPERSE_DEPLOY_GAS },
+  ];
+  for (let c = 0; c < calls; c++) {
+    const part = short.slice(c * PER_DISPERSE, (c + 1) * PER_DISPERSE);
+    const value = part.reduce((sum, p) => sum + p.value, 0n);
+    const data = encodeFunctionData({ abi: Disperse.abi, functionName: 'disperse', args: [part.map((p) => p.to), part.map((p) => p.value)] });
+    const gas = gasOf(part.length);
+    txs.push({ label: `fund ${part.length} accounts`, raw: await funder.signTransaction({ ...fee, nonce: nonce + 1 + c, to: disperse, value, data, gas }), gas });
   }
   await sendAndConfirm(rpc, txs);
   return { method: 'transfers', transfers: txs.length };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The sources, in the repository (this file runs from dist/). */
 export const SOURCES = fileURLToPath(new URL('../../../../../loadgen/targets/evm/contracts/', import.meta.url));
-export const CONTRACTS = ['Token', 'Exchange', 'Collection', 'Dao'] as const;
+export const CONTRACTS = ['Token', 'Exchange', 'Collection', 'Dao', 'Disperse'] as const;
 /** Paris: no PUSH0, so the bytecode runs on any post-merge EVM chain, old or new. */
 const SETTINGS = { optimizer: { enabled: true, runs: 200 }, evmVersion: 'paris', outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } };
 
