@@ -1,12 +1,10 @@
+import { ParabenchError } from '../core/errors.js';
 import type { TargetConfig } from '../core/profile/schema.js';
 import type { RecordedBlockChecks, Target } from '../core/target.js';
 import { BoundAccumulator, InprocTarget, verifyAgainstSequential } from '../executors/index.js';
 import { StateLayout } from '../ledger/index.js';
-import { EvmTarget, HttpTarget, WsTarget } from '../loadgen/index.js';
+import { accountFromKey, cacheDir, EvmTarget, HttpTarget, WsTarget } from '../loadgen/index.js';
 import { version } from './version.js';
-import { privateKeyToAccount } from 'viem/accounts';
-import { ParabenchError } from '../core/errors.js';
-import { cacheDir } from '../loadgen/index.js';
 
 export interface TargetOptions {
   /** Re-execute what the target committed on the sequential reference after the run. */
@@ -66,12 +64,8 @@ export function createTarget(config: TargetConfig, options: TargetOptions = { ve
 function evmTarget(config: TargetConfig, options: TargetOptions): EvmTarget {
   const env = options.env ?? {};
   const key = env.PARABENCH_FUNDER_KEY?.trim();
-  let funder;
-  if (key) {
-    const hex = key.startsWith('0x') ? key : `0x${key}`;
-    if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new ParabenchError('USAGE', 'PARABENCH_FUNDER_KEY: expected a private key of 64 hex digits (0x optional), found something else (not shown)');
-    funder = privateKeyToAccount(hex as `0x${string}`);
-  }
+  const funder = key ? accountFromKey(key) : undefined;
+  if (key && !funder) throw new ParabenchError('USAGE', 'PARABENCH_FUNDER_KEY: expected a private key of 64 hex digits (0x optional), found something else (not shown)');
   const cache = cacheDir(env);
   return new EvmTarget({
     url: config.url ?? '',

@@ -9,3 +9,4 @@ export { checkConformance, Unreachable, type ConformanceCheck } from './targets/
 export { HttpTarget, type HttpTargetOptions } from './targets/http.js';
 export { EvmTarget, type EvmTargetOptions } from './targets/evm/evm-target.js';
 export { cacheDir } from './targets/evm/signed-cache.js';
+export { accountFromKey } from './targets/evm/accounts.js';

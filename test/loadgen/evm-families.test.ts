@@ -215,6 +215,9 @@ describe('every workload family on a real EVM node (anvil)', () => {
     const refused = await runCli(['run', 'p.yaml', '--target', anvil.url.replace('http://', 'evm+http://'), '--quiet'], { cwd, clock: systemClock });
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /target\.funding: .* set PARABENCH_FUNDER_KEY to the private key of an account holding enough/);
+    const badKey = await runCli(['run', 'p.yaml', '--target', anvil.url.replace('http://', 'evm+http://'), '--quiet'], { cwd, clock: systemClock, env: { PARABENCH_CACHE: 'off', PARABENCH_FUNDER_KEY: '0x1234' } });
+    assert.equal(badKey.code, 2);
+    assert.match(badKey.stderr, /PARABENCH_FUNDER_KEY: expected a private key of 64 hex digits \(0x optional\), found something else \(not shown\)/);
     const ran = await runAgainst(anvil, profile, { PARABENCH_CACHE: 'off', PARABENCH_FUNDER_KEY: ANVIL_KEY });
     assert.equal(ran.summary.chain.prepare.funding, 'transfers');
     // The funder deployed a disperse contract and paid the 30 accounts through it, in one call.

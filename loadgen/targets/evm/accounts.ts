@@ -16,6 +16,12 @@ export function accountOf(seed: number, index: number | string): PrivateKeyAccou
   return privateKeyToAccount(keccak256(toHex(`parabench:${seed}:${index}`)));
 }
 
+/** The funder's account from PARABENCH_FUNDER_KEY's value, or undefined when it is not a private key. */
+export function accountFromKey(key: string): PrivateKeyAccount | undefined {
+  const hex = key.trim().startsWith('0x') ? key.trim() : `0x${key.trim()}`;
+  return /^0x[0-9a-fA-F]{64}$/.test(hex) ? privateKeyToAccount(hex as Hex) : undefined;
+}
+
 export function accounts(seed: number, count: number): PrivateKeyAccount[] {
   return Array.from({ length: count }, (_, i) => accountOf(seed, i));
 }
