@@ -10,7 +10,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, type Abi, type Address, type Hex } from 'viem';
+import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, parseEventLogs, type Abi, type Address, type Hex, type Log } from 'viem';
 import { systemClock } from '../../core/clock.js';
 import { accountOf } from '../../loadgen/targets/evm/accounts.js';
 import { Collection, Dao, Disperse, Exchange, Token } from '../../loadgen/targets/evm/contracts/artifacts.js';
@@ -148,23 +148,35 @@ describe('every workload family on a real EVM node (anvil)', () => {
     for (const [token, reserves] of held) assert.equal((await read(rpc, Token.abi, token, 'balanceOf', [exchange])) as bigint, reserves, `the exchange holds its pools' reserves of ${token}`);
   });
 
-  test('NFT mints on each collection\'s shared counter, and transfers: the counters count the mints that succeeded', async () => {
+  test('NFT mints on each collection\'s shared counter, transfers, listings and sales: counters count the mints, creators got their royalties', async () => {
     const ran = await runAgainst(
       anvil,
-      `name: nft\nseed: 7\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 60, costUs: 1, nft: { kinds: { nft-mint: 2, nft-transfer: 1 }, collections: 3, players: 50 } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
+      `name: nft\nseed: 7\nwarmup: 0s\nduration: 3s\ntimeout: 8s\nworkload: { accounts: 60, costUs: 1, nft: { kinds: { nft-mint: 2, nft-transfer: 1, nft-list: 2, nft-buy: 2 }, collections: 3, players: 50 } }\nschedule: { kind: constant-rate, rate: 100 }\n`,
     );
     const setup = ran.mined.filter((m) => m.from.toLowerCase() === deployer.toLowerCase()).length;
     assert.equal(setup, 3, 'three collections deployed');
     const ours = assertAccounted(ran, setup);
     const mints = new Map<Address, number>();
-    let transfers = 0;
+    const sales = new Map<Address, number>();
+    const sent = new Map<string, number>();
     for (const m of ours) {
       const call = decodeFunctionData({ abi: Collection.abi, data: m.input });
+      sent.set(call.functionName, (sent.get(call.functionName) ?? 0) + 1);
       if (call.functionName === 'mint' && m.ok) mints.set(m.to!, (mints.get(m.to!) ?? 0) + 1);
-      if (call.functionName === 'transferFrom') transfers++;
+      if (call.functionName === 'buy' && m.ok) sales.set(m.to!, (sales.get(m.to!) ?? 0) + 1);
     }
-    assert.ok(transfers > 0, 'transfers were sent');
+    for (const f of ['mint', 'transferFrom', 'list', 'buy']) assert.ok((sent.get(f) ?? 0) > 0, `${f} was sent`);
+    assert.ok([...sales.values()].reduce((a, b) => a + b, 0) > 0, 'some sales went through');
     for (const [collection, n] of mints) assert.equal((await read(rpc, Collection.abi, collection, 'nextId')) as bigint, BigInt(n));
+    const end = Number(await rpc.call<Hex>('eth_blockNumber'));
+    for (const [c, collection] of [...new Set(ours.map((m) => m.to!))].entries()) {
+      const logs = await rpc.call<Log[]>('eth_getLogs', [{ address: collection, fromBlock: '0x0', toBlock: `0x${end.toString(16)}` }]);
+      const sold = parseEventLogs({ abi: Collection.abi, logs, eventName: 'Sold' });
+      assert.equal(sold.length, sales.get(collection) ?? 0, `collection ${c}: a Sold event per successful purchase`);
+      const creator = (await read(rpc, Collection.abi, collection, 'creator')) as Address;
+      const royalties = sold.reduce((sum, e) => sum + (e.args.price * 500n) / 10_000n, 0n);
+      assert.equal(BigInt(await rpc.call<Hex>('eth_getBalance', [creator, 'latest'])), royalties, `collection ${c}: the creator holds exactly its royalties`);
+    }
   });
 
   test('a call that reverts fails, with the contract\'s reason where the node can trace it: mints past a sold-out collection', async () => {

@@ -20,6 +20,8 @@ export interface DeploymentPlan {
   /** Who must hold every token (swappers), and who token 1 only (ERC-20 payers). */
   readonly traders: readonly Address[];
   readonly payers: readonly Address[];
+  /** Each collection's creator, who gets the royalties. */
+  readonly creator: (collection: number) => Address;
 }
 
 interface Step {
@@ -55,10 +57,10 @@ export function planDeployment(plan: DeploymentPlan, deployer: Address, nonce: n
     steps.push({ label: `deploy Token ${t}`, data: encodeDeployData({ abi: Token.abi, bytecode: Token.bytecode, args }), value: 0n, gas: DEPLOY_GAS });
   }
   const collections: Address[] = [];
-  if ((kinds.has('nft-mint') || kinds.has('nft-transfer')) && genesis.nft) {
+  if (['nft-mint', 'nft-transfer', 'nft-list', 'nft-buy'].some((k) => kinds.has(k)) && genesis.nft) {
     for (let c = 0; c < genesis.nft.collections; c++) {
       collections.push(next());
-      const args = [`parabench collection ${c}`, `PBC${c}`, BigInt(genesis.nft.maxSupply)] as const;
+      const args = [`parabench collection ${c}`, `PBC${c}`, BigInt(genesis.nft.maxSupply), plan.creator(c)] as const;
       steps.push({ label: `deploy Collection ${c}`, data: encodeDeployData({ abi: Collection.abi, bytecode: Collection.bytecode, args }), value: 0n, gas: DEPLOY_GAS });
     }
   }

@@ -20,7 +20,7 @@ import { InclusionTracker } from './inclusion.js';
 import { JsonRpc, RpcUnreachable, WsJsonRpc, type Rpc } from './rpc.js';
 import { sendAndConfirm, SetupFailed } from './setup.js';
 import { loadSigned, signingKey, storeSigned } from './signed-cache.js';
-import { costOf, EVM_KINDS, GAS, hasEvmForm, signTx, type Asset, type SignedTx, type SigningOptions } from './transactions.js';
+import { buyValues, costOf, EVM_KINDS, GAS, hasEvmForm, signTx, type Asset, type SignedTx, type SigningOptions } from './transactions.js';
 
 export interface EvmTargetOptions {
   /** evm+http://host:port */
@@ -138,8 +138,10 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       if (tx.kind === 'swap') traders.add(keyOf(tx.sender).address);
       if (asset === 'erc20' && (tx.kind === 'transfer' || tx.kind === 'micropay')) payers.add(keyOf(tx.sender).address);
     }
-    const { deployment, steps } = planDeployment({ genesis, kinds, asset, traders: [...traders], payers: [...payers] }, deployer.address, deployerNonce);
-    const signing: SigningOptions = { chainId: this.chainId, account: keyOf, merchant, maxFeePerGas: this.maxFeePerGas, deployment, asset };
+    const creator = (c: number): Address => accountOf(seed, `creator:${c}`).address;
+    const { deployment, steps } = planDeployment({ genesis, kinds, asset, traders: [...traders], payers: [...payers], creator }, deployer.address, deployerNonce);
+    const buys = buyValues(list);
+    const signing: SigningOptions = { chainId: this.chainId, account: keyOf, merchant, maxFeePerGas: this.maxFeePerGas, deployment, asset, buyValue: (id) => buys.get(id) ?? 0n };
 
     // Each sender needs its transactions' gas and value, with room for nonce-gap fillers; twice that, to be safe.
     const needs = new Map<Address, bigint>();

@@ -8,7 +8,8 @@
  *   `target.asset: erc20`; a micropayment goes to one of the merchants' addresses;
  * - DeFi: `swap` along its route of constant-product pools (Exchange.sol);
  * - NFT: `nft-mint` takes the collection's shared counter (or mints its pre-assigned id),
- *   `nft-transfer` moves a token (Collection.sol, ERC-721);
+ *   `nft-transfer` moves a token, `nft-list` and `nft-buy` trade it on the collection's market,
+ *   a royalty to its creator on every sale (Collection.sol, ERC-721);
  * - DAO: `vote`, `propose` and `execute-proposal` (Dao.sol).
  */
 import { encodeFunctionData, keccak256, type Address, type Hex } from 'viem';
@@ -41,6 +42,8 @@ export interface SigningOptions {
   readonly maxFeePerGas: bigint;
   readonly deployment: Deployment;
   readonly asset: Asset;
+  /** What a purchase sends (at most what it pays: the rest comes back), by transaction id: buyValues(). */
+  readonly buyValue?: (id: number) => bigint;
 }
 
 /** What a kind becomes: a call (or a plain transfer) and the gas it may use. */
@@ -63,13 +66,15 @@ export const GAS = {
   swapPerHop: 60_000n,
   mint: 150_000n,
   nftTransfer: 100_000n,
+  nftList: 100_000n,
+  nftBuy: 200_000n,
   vote: 100_000n,
   propose: 100_000n,
   execute: 100_000n,
 } as const;
 
 /** The kinds an EVM chain can run, per family: the rest have no contract here yet. */
-export const EVM_KINDS = ['transfer', 'micropay', 'swap', 'nft-mint', 'nft-transfer', 'vote', 'propose', 'execute-proposal'] as const;
+export const EVM_KINDS = ['transfer', 'micropay', 'swap', 'nft-mint', 'nft-transfer', 'nft-list', 'nft-buy', 'vote', 'propose', 'execute-proposal'] as const;
 
 export function hasEvmForm(kind: string): boolean {
   return (EVM_KINDS as readonly string[]).includes(kind);
@@ -110,6 +115,14 @@ export function callOf(tx: Tx, o: SigningOptions): Call {
       const data = encodeFunctionData({ abi: Collection.abi, functionName: 'transferFrom', args: [o.account(tx.sender).address, o.account(n(2)).address, big(1)] });
       return { to: need(d.collections[n(0)], `collection ${n(0)}`), value: 0n, data, gas: GAS.nftTransfer };
     }
+    case 'nft-list': {
+      const data = encodeFunctionData({ abi: Collection.abi, functionName: 'list', args: [big(1), big(2)] });
+      return { to: need(d.collections[n(0)], `collection ${n(0)}`), value: 0n, data, gas: GAS.nftList };
+    }
+    case 'nft-buy': {
+      const data = encodeFunctionData({ abi: Collection.abi, functionName: 'buy', args: [big(1), o.account(n(2)).address] });
+      return { to: need(d.collections[n(0)], `collection ${n(0)}`), value: o.buyValue?.(tx.id) ?? 0n, data, gas: GAS.nftBuy };
+    }
     case 'vote':
       return { to: need(d.dao, 'DAO'), value: 0n, data: encodeFunctionData({ abi: Dao.abi, functionName: 'vote', args: [big(0), n(1) === 1] }), gas: GAS.vote };
     case 'propose':
@@ -141,4 +154,20 @@ export async function signTx(tx: Tx, o: SigningOptions): Promise<SignedTx> {
 export function costOf(tx: Tx, o: SigningOptions): bigint {
   const call = callOf(tx, o);
   return call.gas * o.maxFeePerGas + call.value;
+}
+
+/**
+ * What each purchase sends: the price of the token's latest listing before it in the run (a buyer
+ * pays what the listing asks, and a signed transaction must carry its value). A purchase with no
+ * listing before it sends nothing, and fails as `not listed`, as it would on the ledger.
+ */
+export function buyValues(txs: readonly Tx[]): Map<number, bigint> {
+  const listed = new Map<string, number>();
+  const out = new Map<number, bigint>();
+  for (const tx of txs) {
+    const [c = 0, id = 0, price = 0] = tx.args;
+    if (tx.kind === 'nft-list') listed.set(`${c}:${id}`, price);
+    else if (tx.kind === 'nft-buy') out.set(tx.id, BigInt(Math.round(listed.get(`${c}:${id}`) ?? 0)));
+  }
+  return out;
 }
