@@ -21,6 +21,7 @@ import { setWorkCalibration } from '../../ledger/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { remoteWrite, type NativeHistogram, type Series } from '../helpers/remote-write.js';
+import { waitFor } from '../helpers/wait.js';
 
 setWorkCalibration(100);
 
@@ -29,16 +30,6 @@ const children: ChildProcess[] = [];
 after(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
 });
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 let prom = '';
 let plan: K6Plan;

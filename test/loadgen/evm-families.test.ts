@@ -5,9 +5,7 @@
  * refused transaction that leaves a nonce gap, and the signed cache on a fresh chain.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, parseEventLogs, type Abi, type Address, type Hex, type Log } from 'viem';
@@ -17,6 +15,7 @@ import { Collection, Dao, Disperse, Exchange, Token } from '../../loadgen/target
 import { JsonRpc } from '../../loadgen/targets/evm/rpc.js';
 import { startAnvil, type Anvil } from '../helpers/anvil.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { startRpcProxy } from '../helpers/rpc-proxy.js';
 
 /** anvil's first dev account (a well-known test key): a funded account that is not ours. */
 const ANVIL_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -281,32 +280,14 @@ describe('every workload family on a real EVM node (anvil)', () => {
     // A proxy in front of anvil refuses the run's 10th transaction as a node would, forwarding the rest.
     let raws = 0;
     let refused: Hex | undefined;
-    const proxy: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const parsed = JSON.parse(body) as { id: number; method: string; params: unknown[] } | { id: number; method: string; params: unknown[] }[];
-        const calls = Array.isArray(parsed) ? parsed : [parsed];
-        const forward = calls.filter((c) => {
-          if (c.method !== 'eth_sendRawTransaction' || refused) return true;
-          if (++raws < 10) return true;
-          refused = c.params[0] as Hex;
-          return false;
-        });
-        const answer = (results: unknown[]): void => {
-          const refusal = calls.filter((c) => c.params[0] === refused && c.method === 'eth_sendRawTransaction' && !forward.includes(c)).map((c) => ({ jsonrpc: '2.0', id: c.id, error: { code: -32003, message: 'insufficient funds for gas * price + value' } }));
-          const all = [...results, ...refusal];
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify(Array.isArray(parsed) ? all : all[0]));
-        };
-        if (forward.length === 0) return answer([]);
-        void fetch(anvil.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forward) })
-          .then((r) => r.json() as Promise<unknown[]>)
-          .then(answer);
-      });
+    const proxy = await startRpcProxy(anvil.url, {
+      refuse(c) {
+        if (c.method !== 'eth_sendRawTransaction' || refused || ++raws < 10) return undefined;
+        refused = c.params[0] as Hex;
+        return 'insufficient funds for gas * price + value';
+      },
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const url = proxy.url;
     try {
       const ran = await runAgainst({ url }, `name: gap\nseed: 51\nwarmup: 0s\nduration: 2s\ntimeout: 8s\nworkload: { accounts: 4, costUs: 1, payments: { kinds: { transfer: 1 } } }\nschedule: { kind: constant-rate, rate: 40 }\n`);
       assert.ok(refused, 'the proxy refused one');
@@ -318,6 +299,51 @@ describe('every workload family on a real EVM node (anvil)', () => {
       assert.deepEqual(errors, []);
       assert.deepEqual(failures, [{ reason: 'node: insufficient funds for gas * price + value', count: 1 }]);
       assert.match(ran.stdout, /failed, by reason\n +1 × node: insufficient funds for gas \* price \+ value/);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  test('a batch the node answers too late is sent again once: what the node already had counts once, what it never got mines after all', async () => {
+    // The run's first batch of transactions reaches anvil but its answer comes late; the second is lost on the way.
+    let batches = 0;
+    const proxy = await startRpcProxy(anvil.url, {
+      delayMs: (calls) => (calls.some((c) => c.method === 'eth_sendRawTransaction') && ++batches <= 2 ? 1500 : 0),
+      lose: () => batches === 2,
+    });
+    try {
+      const { EvmTarget } = await import('../../loadgen/targets/evm/evm-target.js');
+      const { createWorkload } = await import('../../loadgen/index.js');
+      const workload = createWorkload(
+        { accounts: 20, initialBalance: 1e9, sampler: { kind: 'uniform' }, fee: { mode: 'none', amount: 0 }, costUs: 1, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 1000 }, merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } },
+        61,
+        { blockSize: 100 },
+      );
+      const txs = Array.from({ length: 40 }, (_, i) => workload.next(i));
+      const target = new EvmTarget({ url: proxy.url.replace('http://', 'evm+http://'), seed: 61, pollMs: 100, rpcTimeoutMs: 500 });
+      await target.prepare(txs, txs.length, workload.genesis);
+      const answers = new Map<number, string>();
+      const errors: string[] = [];
+      await target.open({
+        genesis: workload.genesis,
+        clock: systemClock,
+        onReceipts: (rs) => rs.forEach((r) => answers.set(r.id, r.status)),
+        onErrors: (ids, e) => {
+          errors.push(e.message);
+          ids.forEach((id) => answers.set(id, 'errored'));
+        },
+      });
+      target.submit(txs.slice(0, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      target.submit(txs.slice(20));
+      const deadline = Date.now() + 15_000;
+      while (answers.size < txs.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      await target.close();
+      assert.ok(batches >= 4, `two batches held back, each sent again (${batches} batches of transactions)`);
+      assert.deepEqual([...answers.values()].filter((s) => s !== 'committed'), [], 'every transaction committed, none errored or failed');
+      assert.equal(answers.size, 40);
+      assert.ok(errors.some((m) => /did not answer a batch of eth_sendRawTransaction within 0\.5 s: sent again once/.test(m)), errors.join('; '));
+      assert.equal(target.chainStats().ours, 40, 'each mined once');
     } finally {
       proxy.close();
     }

@@ -19,6 +19,7 @@ import { ALL_METRICS } from '../../metrics/catalog.js';
 import { MetricsRegistry, serveMetrics } from '../../metrics/prom.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/wait.js';
 
 setWorkCalibration(100);
 
@@ -27,16 +28,6 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 function need(binary: string, pkg: string): void {
   const found = spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
   assert.ok(found, `${binary} not found: install it with apt-get install -y --no-install-recommends ${pkg} (see README)`);
-}
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 function promtool(args: string[], input?: string): { code: number; out: string } {

@@ -39,6 +39,8 @@ export interface EvmTargetOptions {
   readonly log?: (line: string) => void;
   /** How often new blocks are read, ms. */
   readonly pollMs?: number;
+  /** How long a JSON-RPC call may go unanswered, ms (default 5,000). */
+  readonly rpcTimeoutMs?: number;
 }
 
 /** Batches of eth_sendRawTransaction awaiting their answers at once, and the most transactions in one. */
@@ -56,6 +58,7 @@ function feeCap(gasPrice: bigint): bigint {
 export class EvmTarget implements Target, WithPrepare, WithChainStats {
   private readonly options: EvmTargetOptions;
   private readonly rpc: Rpc;
+  private readonly rpcTimeoutMs: number;
   private readonly signed = new Map<number, SignedTx & { readonly sender: number; readonly nonce: number }>();
   /** Per sender, the next nonce the run will send: a transaction the run skips leaves a gap to fill. */
   private readonly nextNonce = new Map<number, number>();
@@ -73,7 +76,8 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
   constructor(options: EvmTargetOptions) {
     this.options = options;
     const url = options.url.replace(/^evm\+/, '');
-    this.rpc = /^wss?:/.test(url) ? new WsJsonRpc(url) : new JsonRpc(url);
+    this.rpcTimeoutMs = options.rpcTimeoutMs ?? 5000;
+    this.rpc = /^wss?:/.test(url) ? new WsJsonRpc(url, this.rpcTimeoutMs) : new JsonRpc(url, this.rpcTimeoutMs);
   }
 
   get description(): TargetDescription {
@@ -310,7 +314,8 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       // A batch answered too late may still have reached the node: its transactions stay awaited,
       // to be found in a block or to time out, never counted twice. One never delivered errs.
       if (e instanceof RpcUnreachable && e.delivered) {
-        init.onErrors([], new Error(`${this.options.url} took over 5 s to answer a batch of ${raws.length} transactions: they stay awaited in the chain's blocks`));
+        init.onErrors([], new Error(`${this.options.url} did not answer a batch of eth_sendRawTransaction within ${this.rpcTimeoutMs / 1000} s: sent again once; its transactions stay awaited in the chain's blocks`));
+        this.resend(raws);
         return;
       }
       for (const r of raws) {
@@ -322,6 +327,23 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
         e instanceof Error ? e : new Error(String(e)),
       );
     }
+  }
+
+  /**
+   * Sends a batch again, once, whatever came of it: the node answers "already known" for what it
+   * got the first time, "nonce too low" for what is mined already, and takes the rest. Inclusion
+   * (or the run's timeout) decides each transaction's end, so none is counted twice.
+   */
+  private resend(raws: readonly { raw: Hex; id: number | undefined }[]): void {
+    this.inFlight++;
+    void this.rpc
+      .batch(raws.map((r) => ({ method: 'eth_sendRawTransaction', params: [r.raw] })))
+      .catch(() => [])
+      .finally(() => {
+        this.inFlight--;
+        this.pump();
+        if (this.inFlight === 0 && this.queue.length === 0) this.drained?.();
+      });
   }
 
   /** A zero-value transfer to itself: takes nonce `nonce` of `sender`, changes nothing else. */
