@@ -280,7 +280,10 @@ function warnings(result: RunResult, verification: Summary['verification']): str
   if (verification.checked && verification.blocks > 0 && verification.rootsCompared < verification.blocks && !verification.mismatch) {
     out.push(`the target reported state roots for ${verification.rootsCompared} of the ${verification.blocks} blocks checked: the others had only their receipts compared with sequential execution`);
   }
-  if (!verification.checked) out.push('results were not checked against sequential execution (--no-verify, or a target that cannot be checked)');
+  if (!verification.checked && result.chain) {
+    const r = result.chain.receipts;
+    out.push(`an EVM node's results are its receipts, not re-executed on the sequential reference: ${r.checked} of ${result.chain.ours} read, ${r.reverted} reverted`);
+  } else if (!verification.checked) out.push('results were not checked against sequential execution (--no-verify, or a target that cannot be checked)');
   return out;
 }
 

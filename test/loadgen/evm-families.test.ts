@@ -120,6 +120,8 @@ describe('every workload family on a real EVM node (anvil)', () => {
       return call.functionName === 'transfer' && [0, 1, 2].some((k) => accountOf(7, `merchant:${k}`).address === call.args[0]);
     });
     assert.ok(toMerchants.length > 0, 'micropayments go to the merchants');
+    const { warnings } = ran.summary as unknown as { warnings: string[] };
+    assert.ok(warnings.includes(`an EVM node's results are its receipts, not re-executed on the sequential reference: ${ours.length} of ${ours.length} read, 0 reverted`), warnings.join('; '));
   });
 
   test('DeFi swaps along routes of constant-product pools: reserves are what the exchange holds, and k never shrinks', async () => {
