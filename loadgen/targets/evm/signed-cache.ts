@@ -4,9 +4,10 @@
  * addresses and fees). The file's name is a hash of everything that goes into the signatures, so a
  * changed profile, chain or fee never reuses a stale file. PARABENCH_CACHE names the directory
  * (`off` turns the cache off); the default is $XDG_CACHE_HOME/parabench or ~/.cache/parabench.
+ * Files take ~315 bytes a transaction; the KEEP most recently used stay, older ones are removed.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Hex } from 'viem';
@@ -27,6 +28,8 @@ export function signingKey(context: unknown, txs: readonly Tx[], nonceOf: (tx: T
 }
 
 const fileOf = (dir: string, key: string): string => join(dir, 'evm', `${key.slice(0, 32)}.signed`);
+/** Signed files kept: a few profiles against a few chains. */
+export const KEEP = 16;
 
 /** The cached signatures, in the order they were stored, or undefined when there are none (or not all). */
 export async function loadSigned(dir: string, key: string, count: number): Promise<{ hash: Hex; raw: Hex }[] | undefined> {
@@ -38,6 +41,9 @@ export async function loadSigned(dir: string, key: string, count: number): Promi
   }
   const lines = text.split('\n');
   if (lines[0] !== key) return undefined;
+  // Used now: the pruning keeps the most recently used files.
+  const now = new Date();
+  await utimes(fileOf(dir, key), now, now).catch(() => {});
   const out: { hash: Hex; raw: Hex }[] = [];
   for (let i = 1; i < lines.length && out.length < count; i++) {
     const [hash, raw] = (lines[i] ?? '').split(' ');
@@ -55,8 +61,17 @@ export async function storeSigned(dir: string, key: string, signed: readonly { h
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, `${key}\n${signed.map((s) => `${s.hash} ${s.raw}`).join('\n')}\n`);
     await rename(tmp, file);
+    await prune(join(dir, 'evm'));
     return true;
   } catch {
     return false;
   }
+}
+
+async function prune(dir: string): Promise<void> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.signed'));
+  if (names.length <= KEEP) return;
+  const dated = await Promise.all(names.map(async (n) => ({ n, at: (await stat(join(dir, n))).mtimeMs })));
+  dated.sort((a, b) => b.at - a.at);
+  for (const { n } of dated.slice(KEEP)) await unlink(join(dir, n)).catch(() => {});
 }
