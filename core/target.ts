@@ -206,6 +206,8 @@ export interface ChainStats {
   /** Of which the run's own. */
   readonly ours: number;
   readonly gasUsed: { readonly total: number; readonly meanPerBlock: number; readonly maxPerBlock: number };
+  /** Each block read, in order (the first 100,000): its number, transactions (all, and the run's) and gas used. */
+  readonly perBlock: readonly { readonly number: number; readonly txs: number; readonly ours: number; readonly gasUsed: number }[];
   /**
    * The run's transactions whose receipts were read (all of a small block's, a sample of a large
    * one's: `sampledBlocks`), and how many of those reverted.

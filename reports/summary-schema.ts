@@ -139,6 +139,7 @@ export const summarySchema = z
         txs: num,
         ours: num,
         gasUsed: z.strictObject({ total: num, meanPerBlock: num, maxPerBlock: num }),
+        perBlock: z.array(z.strictObject({ number: num, txs: num, ours: num, gasUsed: num })),
         receipts: z.strictObject({ checked: num, reverted: num, sampledBlocks: num }),
         prepare: z.strictObject({ funding: z.string(), setupTxs: num, signed: num, cached: num, seconds: num }),
       })

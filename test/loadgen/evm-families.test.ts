@@ -61,7 +61,7 @@ interface Ran {
   readonly summary: {
     tx: { sent: number; committed: number; failed: number; errored: number; timedOut: number; dropped: number };
     warmupTx: { sent: number; committed: number; failed: number };
-    chain: { ours: number; txs: number; receipts: { checked: number; reverted: number; sampledBlocks: number }; prepare: { setupTxs: number; signed: number; cached: number; funding: string } };
+    chain: { ours: number; txs: number; gasUsed: { total: number }; perBlock: { number: number; txs: number; ours: number; gasUsed: number }[]; receipts: { checked: number; reverted: number; sampledBlocks: number }; prepare: { setupTxs: number; signed: number; cached: number; funding: string } };
   };
   readonly stdout: string;
   readonly stderr: string;
@@ -92,6 +92,11 @@ function assertAccounted(ran: Ran, setupTxs: number): MinedTx[] {
   assert.equal(ours.filter((m) => m.ok).length, tx.committed + warmupTx.committed, 'committed = receipts with status 1');
   assert.equal(ours.filter((m) => !m.ok).length, tx.failed + warmupTx.failed, 'failed = receipts with status 0');
   assert.equal(chain.ours, sent);
+  // Block by block: the run's own, all of them, and the gas, adding up to the totals.
+  assert.equal(chain.perBlock.reduce((n, b) => n + b.ours, 0), chain.ours);
+  assert.equal(chain.perBlock.reduce((n, b) => n + b.txs, 0), chain.txs);
+  assert.equal(chain.perBlock.reduce((n, b) => n + b.gasUsed, 0), chain.gasUsed.total);
+  assert.ok(chain.perBlock.every((b, i) => i === 0 || b.number === chain.perBlock[i - 1]!.number + 1), 'consecutive blocks');
   assert.deepEqual(chain.receipts, { checked: sent, reverted: tx.failed + warmupTx.failed, sampledBlocks: 0 });
   assert.equal(chain.prepare.setupTxs, setupTxs);
   return ours;

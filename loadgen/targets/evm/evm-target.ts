@@ -360,7 +360,8 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       blocks: blocks.length,
       txs: blocks.reduce((n, b) => n + b.txs, 0),
       ours: blocks.reduce((n, b) => n + b.ours, 0),
-      gasUsed: { total, meanPerBlock: blocks.length > 0 ? Math.round(total / blocks.length) : 0, maxPerBlock: Math.max(0, ...gas) },
+      gasUsed: { total, meanPerBlock: blocks.length > 0 ? Math.round(total / blocks.length) : 0, maxPerBlock: gas.reduce((m, g) => Math.max(m, g), 0) },
+      perBlock: blocks.slice(0, 100_000).map((b) => ({ ...b })),
       receipts: { ...(this.tracker?.receipts ?? { checked: 0, reverted: 0, sampledBlocks: 0 }) },
       prepare: this.prepared,
     };
