@@ -37,8 +37,14 @@ interface ReceiptFields {
 export const RECEIPT_SAMPLE = 64;
 /** The most transactions in a block whose receipts are all read. */
 export const SMALL_BLOCK = 256;
-/** Reverted transactions a run asks the node why about (a trace each): enough to name the causes. */
-export const REVERT_REASONS = 200;
+/**
+ * Reverted transactions a run asks the node why about, a trace each: enough to name the causes.
+ * Only in small blocks (at most 64 a block): anvil re-executes a block up to the transaction to
+ * trace it, and tracing reverts in blocks of 2,000 mints stalled it (1,400 of 2,000 tx/s mined,
+ * 12,822 timed out; 1,992 without the traces).
+ */
+export const REVERT_REASONS = 100;
+const REVERT_REASONS_PER_BLOCK = 64;
 
 export class InclusionTracker {
   private readonly rpc: Rpc;
@@ -95,7 +101,8 @@ export class InclusionTracker {
         ours.push({ hash: key, id, position });
       });
       const statuses = ours.length > 0 ? await this.statuses(number, block.transactions.length, ours.map((o) => o.hash)) : new Map<string, boolean>();
-      const reasons = await this.revertReasons([...statuses].filter(([, ok]) => !ok).map(([hash]) => hash));
+      const reverted = block.transactions.length <= this.smallBlock ? [...statuses].filter(([, ok]) => !ok).map(([hash]) => hash) : [];
+      const reasons = await this.revertReasons(reverted.slice(0, REVERT_REASONS_PER_BLOCK));
       for (const o of ours) {
         const succeeded = statuses.get(o.hash);
         const revertReason = reasons.get(o.hash);
@@ -142,7 +149,7 @@ export class InclusionTracker {
   /**
    * The contract's message for reverted transactions, from the node's call tracer
    * (debug_traceTransaction: geth, reth, anvil and others have it): the first REVERT_REASONS of a
-   * run; a node without it is not asked again.
+   * run, in small blocks only; a node without it is not asked again.
    */
   private async revertReasons(hashes: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
