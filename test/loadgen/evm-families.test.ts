@@ -10,11 +10,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, parseEventLogs, type Abi, type Address, type Hex, type Log } from 'viem';
 import { systemClock } from '../../core/clock.js';
+import { createWorkload } from '../../loadgen/index.js';
 import { accountOf } from '../../loadgen/targets/evm/accounts.js';
 import { Collection, Dao, Disperse, Exchange, Token } from '../../loadgen/targets/evm/contracts/artifacts.js';
+import { EvmTarget } from '../../loadgen/targets/evm/evm-target.js';
 import { JsonRpc } from '../../loadgen/targets/evm/rpc.js';
 import { startAnvil, type Anvil } from '../helpers/anvil.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { payments } from '../helpers/plans.js';
 import { startRpcProxy } from '../helpers/rpc-proxy.js';
 
 /** anvil's first dev account (a well-known test key): a funded account that is not ours. */
@@ -319,10 +322,8 @@ describe('every workload family on a real EVM node (anvil)', () => {
       lose: () => batches === 2,
     });
     try {
-      const { EvmTarget } = await import('../../loadgen/targets/evm/evm-target.js');
-      const { createWorkload } = await import('../../loadgen/index.js');
       const workload = createWorkload(
-        { accounts: 20, initialBalance: 1e9, sampler: { kind: 'uniform' }, fee: { mode: 'none', amount: 0 }, costUs: 1, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 1000 }, merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } },
+        payments({ accounts: 20, initialBalance: 1e9, costUs: 1 }, { kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } }),
         61,
         { blockSize: 100 },
       );

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { parseGwei } from 'viem';
 import { accountOf, accounts, automines, fundAccounts } from '../../loadgen/targets/evm/accounts.js';
+import { EvmTarget } from '../../loadgen/targets/evm/evm-target.js';
 import { InclusionTracker } from '../../loadgen/targets/evm/inclusion.js';
 import { JsonRpc, RpcUnreachable, WsJsonRpc } from '../../loadgen/targets/evm/rpc.js';
 import { signTx } from '../../loadgen/targets/evm/transactions.js';
@@ -19,6 +20,7 @@ import { createWorkload } from '../../loadgen/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { startAnvil, type Anvil } from '../helpers/anvil.js';
 import { freePort } from '../helpers/net.js';
+import { payments } from '../helpers/plans.js';
 
 let anvil: Anvil;
 before(async () => {
@@ -34,7 +36,7 @@ describe('EVM adapter parts, against anvil', () => {
     assert.equal(Number(await rpc.call<string>('eth_chainId')), anvil.chainId);
     assert.equal(await automines(rpc), false, 'interval mining, not automine');
     const workload = createWorkload(
-      { accounts: 50, initialBalance: 1e9, sampler: { kind: 'uniform' }, fee: { mode: 'none', amount: 0 }, costUs: 1, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 1000 }, merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } },
+      payments({ accounts: 50, initialBalance: 1e9, costUs: 1 }, { kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } }),
       5,
       { blockSize: 100 },
     );
@@ -158,10 +160,9 @@ describe('EVM adapter parts, against anvil', () => {
   });
 
   test('a transaction the node refuses fails with the node\'s message, and its sender\'s later transactions still mine', async () => {
-    const { EvmTarget } = await import('../../loadgen/targets/evm/evm-target.js');
     const seed = 21;
     const workload = createWorkload(
-      { accounts: 5, initialBalance: 1e9, sampler: { kind: 'uniform' }, fee: { mode: 'none', amount: 0 }, costUs: 1, payments: { weight: 1, kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } , merchants: 10, merchantCredit: 'rmw', currencies: 4, corridorPopularity: 1 } },
+      payments({ accounts: 5, initialBalance: 1e9, costUs: 1 }, { kinds: { transfer: 1 }, amount: { min: 1, max: 1000 } }),
       seed,
       { blockSize: 100 },
     );

@@ -8,8 +8,9 @@
 import { encodeDeployData, encodeFunctionData, getContractAddress, keccak256, toHex, type Address, type Hex } from 'viem';
 import { Disperse } from './contracts/artifacts.js';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import type { RpcError, Rpc } from './rpc.js';
+import { batchChunked, type Rpc } from './rpc.js';
 import { sendAndConfirm, type SetupTx } from './setup.js';
+import { eip1559 } from './transactions.js';
 
 /** Account `index` of the run seeded `seed`: its key is keccak256("parabench:<seed>:<index>"). */
 export function accountOf(seed: number, index: number | string): PrivateKeyAccount {
@@ -55,17 +56,13 @@ export async function fundAccounts(rpc: Rpc, needs: ReadonlyMap<Address, bigint>
   const addresses = [...needs.keys()];
   if (o.mode !== 'transfers') {
     const value = toHex(SET_BALANCE);
-    let unsupported: RpcError | undefined;
-    for (let from = 0; from < addresses.length && !unsupported; from += 500) {
-      const answers = await rpc.batch(addresses.slice(from, from + 500).map((a) => ({ method: 'anvil_setBalance', params: [a, value] })));
-      for (const a of answers) {
-        if (!('error' in a)) continue;
-        if (o.mode === 'auto' && from === 0) unsupported = a.error;
-        else throw new Error(`funding the accounts with anvil_setBalance failed: ${a.error.message}`);
-        break;
-      }
+    const answers = await batchChunked(rpc, addresses.map((a) => ({ method: 'anvil_setBalance', params: [a, value] })));
+    const failed = answers.find((a) => 'error' in a);
+    if (!failed) return { method: 'set-balance', transfers: 0 };
+    // auto on a node without the method (every call refused): fund by transfers instead.
+    if (o.mode === 'set-balance' || answers.some((a) => !('error' in a))) {
+      throw new Error(`funding the accounts with anvil_setBalance failed: ${'error' in failed ? failed.error.message : ''}`);
     }
-    if (!unsupported) return { method: 'set-balance', transfers: 0 };
   }
   const funder = o.funder;
   if (!funder) {
@@ -88,7 +85,7 @@ export async function fundAccounts(rpc: Rpc, needs: ReadonlyMap<Address, bigint>
   if (held < total) throw new FundingImpossible(`PARABENCH_FUNDER_KEY's account ${funder.address} holds ${held} wei; funding the run's accounts needs ${total}`);
   const nonce = Number(await rpc.call<Hex>('eth_getTransactionCount', [funder.address, 'pending']));
   const disperse = getContractAddress({ from: funder.address, nonce: BigInt(nonce) });
-  const fee = { type: 'eip1559', chainId: o.chainId, maxFeePerGas: o.maxFeePerGas, maxPriorityFeePerGas: 0n } as const;
+  const fee = eip1559(o.chainId, o.maxFeePerGas);
   const txs: SetupTx[] = [
     { label: 'deploy Disperse (funding)', raw: await funder.signTransaction({ ...fee, nonce, data: encodeDeployData({ abi: Disperse.abi, bytecode: Disperse.bytecode }), gas: DISPERSE_DEPLOY_GAS }), gas: DISPERSE_DEPLOY_GAS },
   ];
@@ -104,12 +101,8 @@ export async function fundAccounts(rpc: Rpc, needs: ReadonlyMap<Address, bigint>
 }
 
 async function readBalances(rpc: Rpc, addresses: readonly Address[]): Promise<bigint[]> {
-  const out: bigint[] = [];
-  for (let from = 0; from < addresses.length; from += 500) {
-    const answers = await rpc.batch(addresses.slice(from, from + 500).map((a) => ({ method: 'eth_getBalance', params: [a, 'pending'] })));
-    for (const a of answers) out.push('error' in a ? 0n : BigInt(a.result as Hex));
-  }
-  return out;
+  const answers = await batchChunked(rpc, addresses.map((a) => ({ method: 'eth_getBalance', params: [a, 'pending'] })));
+  return answers.map((a) => ('error' in a ? 0n : BigInt(a.result as Hex)));
 }
 
 /** True when the node mines a block per transaction: its throughput then says nothing about blocks. */

@@ -10,7 +10,7 @@ import type { PrivateKeyAccount } from 'viem/accounts';
 import type { GenesisSpec } from '../../../core/genesis.js';
 import { Collection, Dao, Exchange, Token } from './contracts/artifacts.js';
 import type { SetupTx } from './setup.js';
-import type { Asset, Deployment } from './transactions.js';
+import { eip1559, type Asset, type Deployment } from './transactions.js';
 
 export interface DeploymentPlan {
   readonly genesis: GenesisSpec;
@@ -116,7 +116,7 @@ export function planDeployment(plan: DeploymentPlan, deployer: Address, nonce: n
 export async function signSteps(steps: readonly Step[], deployer: PrivateKeyAccount, nonce: number, chainId: number, maxFeePerGas: bigint): Promise<SetupTx[]> {
   const signed: SetupTx[] = [];
   for (const [i, s] of steps.entries()) {
-    const raw = await deployer.signTransaction({ type: 'eip1559', chainId, nonce: nonce + i, ...(s.to ? { to: s.to } : {}), data: s.data, value: s.value, gas: s.gas, maxFeePerGas, maxPriorityFeePerGas: 0n });
+    const raw = await deployer.signTransaction({ ...eip1559(chainId, maxFeePerGas), nonce: nonce + i, ...(s.to ? { to: s.to } : {}), data: s.data, value: s.value, gas: s.gas });
     signed.push({ label: s.label, raw, gas: s.gas });
   }
   return signed;

@@ -17,10 +17,10 @@ import type { Receipt, Tx } from '../../../core/tx.js';
 import { accountOf, automines, fundAccounts, FundingImpossible, type Funding } from './accounts.js';
 import { planDeployment, signSteps, stepsCost } from './deploy.js';
 import { InclusionTracker } from './inclusion.js';
-import { JsonRpc, RpcUnreachable, WsJsonRpc, type Rpc } from './rpc.js';
+import { batchChunked, JsonRpc, RpcUnreachable, WsJsonRpc, type Rpc } from './rpc.js';
 import { sendAndConfirm, SetupFailed } from './setup.js';
 import { loadSigned, signingKey, storeSigned } from './signed-cache.js';
-import { buyValues, costOf, EVM_KINDS, GAS, hasEvmForm, signTx, type Asset, type SignedTx, type SigningOptions } from './transactions.js';
+import { buyValues, callOf, costOf, eip1559, EVM_KINDS, GAS, hasEvmForm, signTx, type Asset, type SignedTx, type SigningOptions } from './transactions.js';
 
 export interface EvmTargetOptions {
   /** evm+http://host:port */
@@ -62,6 +62,7 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
   private readonly signed = new Map<number, SignedTx & { readonly sender: number; readonly nonce: number }>();
   /** Per sender, the next nonce the run will send: a transaction the run skips leaves a gap to fill. */
   private readonly nextNonce = new Map<number, number>();
+  private readonly keys = new Map<number, PrivateKeyAccount>();
   private maxFeePerGas = 0n;
   private chainId = 0;
   private client = 'unknown';
@@ -120,13 +121,7 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
       list.push(tx);
       kinds.add(tx.kind);
     }
-    const account = (i: number): PrivateKeyAccount => accountOf(seed, i);
-    const keys = new Map<number, PrivateKeyAccount>();
-    const keyOf = (i: number): PrivateKeyAccount => {
-      let k = keys.get(i);
-      if (!k) keys.set(i, (k = account(i)));
-      return k;
-    };
+    const keyOf = (i: number): PrivateKeyAccount => this.key(i);
     const merchants = new Map<number, Address>();
     const merchant = (m: number): Address => {
       let a = merchants.get(m);
@@ -147,12 +142,14 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
     const buys = buyValues(list);
     const signing: SigningOptions = { chainId: this.chainId, account: keyOf, merchant, maxFeePerGas: this.maxFeePerGas, deployment, asset, buyValue: (id) => buys.get(id) ?? 0n };
 
+    // Encoded once: what each transaction costs (for funding) and what is signed.
+    const calls = list.map((tx) => callOf(tx, signing));
     // Each sender needs its transactions' gas and value, with room for nonce-gap fillers; twice that, to be safe.
     const needs = new Map<Address, bigint>();
-    for (const tx of list) {
+    list.forEach((tx, i) => {
       const a = keyOf(tx.sender).address;
-      needs.set(a, (needs.get(a) ?? 0n) + 2n * (costOf(tx, signing) + GAS.native * this.maxFeePerGas));
-    }
+      needs.set(a, (needs.get(a) ?? 0n) + 2n * (costOf(calls[i]!, this.maxFeePerGas) + GAS.native * this.maxFeePerGas));
+    });
     if (steps.length > 0) needs.set(deployer.address, (needs.get(deployer.address) ?? 0n) + 2n * stepsCost(steps, this.maxFeePerGas));
     const funding = await fundAccounts(this.rpc, needs, { mode: this.options.funding ?? 'auto', chainId: this.chainId, maxFeePerGas: this.maxFeePerGas, ...(this.options.funder ? { funder: this.options.funder } : {}) });
     log(`funded ${needs.size} accounts by ${funding.method}${funding.transfers > 0 ? ` (${funding.transfers} transfers)` : ''}`);
@@ -164,13 +161,14 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
 
     // The chain may have seen these accounts before (an earlier run, same seed): the workload's
     // nonces count from what each account has already sent.
-    const base = new Map<number, number>();
     const ids = [...new Set(list.map((t) => t.sender))];
-    for (let from = 0; from < ids.length; from += 500) {
-      const chunk = ids.slice(from, from + 500);
-      const answers = await this.rpc.batch(chunk.map((i) => ({ method: 'eth_getTransactionCount', params: [keyOf(i).address, 'pending'] })));
-      answers.forEach((a, k) => base.set(chunk[k]!, 'error' in a ? 0 : Number(a.result)));
-    }
+    const counts = await batchChunked(this.rpc, ids.map((i) => ({ method: 'eth_getTransactionCount', params: [keyOf(i).address, 'pending'] })));
+    const base = new Map(
+      ids.map((i, k): [number, number] => {
+        const a = counts[k];
+        return [i, !a || 'error' in a ? 0 : Number(a.result)];
+      }),
+    );
     const nonceOf = (tx: Tx): number => (base.get(tx.sender) ?? 0) + tx.nonce;
     const key = signingKey({ v: 1, chainId: this.chainId, maxFeePerGas: this.maxFeePerGas, seed, asset, deployment, gas: GAS }, list, nonceOf);
     const dir = this.options.cacheDir;
@@ -179,7 +177,7 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
     for (const [i, tx] of list.entries()) {
       const nonce = nonceOf(tx);
       if (!this.nextNonce.has(tx.sender)) this.nextNonce.set(tx.sender, nonce);
-      const s = cached?.[i] ?? (await signTx({ ...tx, nonce }, signing));
+      const s = cached?.[i] ?? (await signTx({ ...tx, nonce }, signing, calls[i]));
       this.signed.set(tx.id, { id: tx.id, hash: s.hash, raw: s.raw, sender: tx.sender, nonce });
     }
     const seconds = ((performance.now() - t) / 1000).toFixed(1);
@@ -251,12 +249,15 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
     while (this.inFlight < BATCHES_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       this.inFlight++;
-      void this.post(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-        if (this.inFlight === 0 && this.queue.length === 0) this.drained?.();
-      });
+      void this.post(batch).finally(() => this.settled());
     }
+  }
+
+  /** A batch is answered (or given up on): its slot goes to what waits, and close() hears when all is sent. */
+  private settled(): void {
+    this.inFlight--;
+    this.pump();
+    if (this.inFlight === 0 && this.queue.length === 0) this.drained?.();
   }
 
   /**
@@ -339,17 +340,20 @@ export class EvmTarget implements Target, WithPrepare, WithChainStats {
     void this.rpc
       .batch(raws.map((r) => ({ method: 'eth_sendRawTransaction', params: [r.raw] })))
       .catch(() => [])
-      .finally(() => {
-        this.inFlight--;
-        this.pump();
-        if (this.inFlight === 0 && this.queue.length === 0) this.drained?.();
-      });
+      .finally(() => this.settled());
   }
 
   /** A zero-value transfer to itself: takes nonce `nonce` of `sender`, changes nothing else. */
   private async filler(sender: number, nonce: number): Promise<Hex> {
-    const account = accountOf(this.options.seed, sender);
-    return account.signTransaction({ type: 'eip1559', chainId: this.chainId, nonce, to: account.address, value: 0n, gas: 21_000n, maxFeePerGas: this.maxFeePerGas, maxPriorityFeePerGas: 0n });
+    const account = this.key(sender);
+    return account.signTransaction({ ...eip1559(this.chainId, this.maxFeePerGas), nonce, to: account.address, value: 0n, gas: GAS.native });
+  }
+
+  /** Account `index`'s key, derived once (a derivation costs about a millisecond: fillers happen mid-run). */
+  private key(index: number): PrivateKeyAccount {
+    let k = this.keys.get(index);
+    if (!k) this.keys.set(index, (k = accountOf(this.options.seed, index)));
+    return k;
   }
 
   chainStats(): ChainStats {

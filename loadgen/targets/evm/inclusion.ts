@@ -123,7 +123,7 @@ export class InclusionTracker {
       } catch (e) {
         // A node without the method is asked for samples from now on; one too busy to answer in
         // time, for this block only.
-        if (e instanceof RpcError && (e.code === -32601 || /not (found|supported|available)|unsupported/i.test(e.message))) this.blockReceipts = false;
+        if (e instanceof RpcError && e.unsupported) this.blockReceipts = false;
       }
     }
     if (!receipts) {
@@ -159,7 +159,7 @@ export class InclusionTracker {
     const answers = await this.rpc.batch(asked.map((h) => ({ method: 'debug_traceTransaction', params: [h, { tracer: 'callTracer' }] }))).catch(() => []);
     answers.forEach((a, i) => {
       if ('error' in a) {
-        if (a.error.code === -32601 || /not (found|supported|available)|unsupported/i.test(a.error.message)) this.reasonsLeft = 0;
+        if (a.error.unsupported) this.reasonsLeft = 0;
         return;
       }
       const trace = a.result as { revertReason?: string } | null;

@@ -11,6 +11,11 @@ export class RpcError extends Error {
     super(message);
     this.code = code;
   }
+
+  /** True when the node has no such method (or has it turned off): asking again is pointless. */
+  get unsupported(): boolean {
+    return this.code === -32601 || /not (found|supported|available)|unsupported/i.test(this.message);
+  }
 }
 
 /** The node could not be reached, or did not answer (refused, timed out, not HTTP). */
@@ -214,4 +219,11 @@ export class WsJsonRpc implements Rpc {
       ws.close();
     });
   }
+}
+
+/** A long list of calls as batches of at most `size`, one after another: the answers, in order. */
+export async function batchChunked(rpc: Rpc, calls: readonly RpcCall[], size = 500): Promise<RpcAnswer[]> {
+  const out: RpcAnswer[] = [];
+  for (let from = 0; from < calls.length; from += size) out.push(...(await rpc.batch(calls.slice(from, from + size))));
+  return out;
 }

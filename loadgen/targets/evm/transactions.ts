@@ -46,8 +46,13 @@ export interface SigningOptions {
   readonly buyValue?: (id: number) => bigint;
 }
 
+/** The fee fields every transaction of a run is signed with: a fixed cap (evm-target's feeCap), no tip. */
+export function eip1559(chainId: number, maxFeePerGas: bigint) {
+  return { type: 'eip1559', chainId, maxFeePerGas, maxPriorityFeePerGas: 0n } as const;
+}
+
 /** What a kind becomes: a call (or a plain transfer) and the gas it may use. */
-interface Call {
+export interface Call {
   readonly to: Address;
   readonly value: bigint;
   readonly data?: Hex;
@@ -134,26 +139,22 @@ export function callOf(tx: Tx, o: SigningOptions): Call {
   }
 }
 
-export async function signTx(tx: Tx, o: SigningOptions): Promise<SignedTx> {
-  const call = callOf(tx, o);
+/** Signs `tx` as `call` (its callOf, passed in where the caller has it already). */
+export async function signTx(tx: Tx, o: SigningOptions, call: Call = callOf(tx, o)): Promise<SignedTx> {
   const raw = await o.account(tx.sender).signTransaction({
-    type: 'eip1559',
-    chainId: o.chainId,
+    ...eip1559(o.chainId, o.maxFeePerGas),
     nonce: tx.nonce,
     to: call.to,
     value: call.value,
     gas: call.gas,
     ...(call.data ? { data: call.data } : {}),
-    maxFeePerGas: o.maxFeePerGas,
-    maxPriorityFeePerGas: 0n,
   });
   return { id: tx.id, hash: keccak256(raw), raw };
 }
 
 /** The most a transaction may cost its sender in gas, and the value it sends: what funding must cover. */
-export function costOf(tx: Tx, o: SigningOptions): bigint {
-  const call = callOf(tx, o);
-  return call.gas * o.maxFeePerGas + call.value;
+export function costOf(call: Call, maxFeePerGas: bigint): bigint {
+  return call.gas * maxFeePerGas + call.value;
 }
 
 /**
